@@ -1,0 +1,833 @@
+/*
+ * pgml_shim.c - the PostgreSQL ABI side of pgml. It holds no machine-learning logic.
+ *
+ * pgml.so (this file, built by PGXS) dlopen()s pgml_engine.so (C# compiled with NativeAOT) from $libdir at the
+ * first call that needs managed code, hands it a table of guarded callbacks, and forwards SQL calls to its exports.
+ *
+ * Boundary rules (docs/architecture.md):
+ *  - A PostgreSQL longjmp never crosses a managed frame: every callback runs its PostgreSQL code inside PG_TRY,
+ *    copies the error, and returns -1; managed code unwinds and returns status 1; only then is the error re-thrown
+ *    here, unchanged (message, SQLSTATE, detail, context).
+ *  - Managed code never lets an exception escape (status 2 carries a pgml error that is raised here).
+ *  - PostgreSQL's signals are blocked while the runtime starts and during calls that may create threads (training),
+ *    so runtime, thread-pool and OpenMP threads inherit a mask where they are blocked; interrupt checks let them in
+ *    on the main thread.
+ */
+#include "postgres.h"
+
+#include <dlfcn.h>
+#include <math.h>
+#include <pthread.h>
+#include <signal.h>
+
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+
+#include "pgml_abi.h"
+
+PG_MODULE_MAGIC;
+
+#define ENGINE_LIBRARY "pgml_engine.so"
+
+void		_PG_init(void);
+
+static pgml_cs_init_fn cs_init;
+static pgml_cs_invoke_fn cs_invoke;
+static pgml_cs_predict_fn cs_predict;
+static bool engine_loaded = false;
+
+static PgmlCallbacks callbacks;
+static PgmlError managed_error;
+
+/* error caught in a callback, re-thrown once managed code has returned; sticky until then */
+static ErrorData *pending_error = NULL;
+
+static sigset_t pg_signals;
+static sigset_t saved_mask;
+static bool signals_blocked = false;
+
+static bool spi_connected = false;
+
+/* result rows emitted by a text call, kept until the call returns */
+static List *result_rows = NIL;
+static int	result_ncolumns = 0;
+
+/* cache invalidation: bumped when pgml.deployments changes, read by the managed prediction cache */
+static volatile uint64_t deploy_generation = 1;
+static Oid	deployments_relid = InvalidOid;
+
+/* ---------------------------------------------------------------- signals */
+
+static inline void
+block_signals(void)
+{
+	if (!signals_blocked)
+	{
+		pthread_sigmask(SIG_BLOCK, &pg_signals, &saved_mask);
+		signals_blocked = true;
+	}
+}
+
+static inline void
+unblock_signals(void)
+{
+	if (signals_blocked)
+	{
+		pthread_sigmask(SIG_SETMASK, &saved_mask, NULL);
+		signals_blocked = false;
+	}
+}
+
+/* ---------------------------------------------------------------- guarded callbacks */
+
+/* Called in PG_CATCH: keep the first error, leave the error state clean, return to the caller's context. */
+static void
+save_pending_error(MemoryContext callerContext)
+{
+	ErrorData  *edata;
+
+	MemoryContextSwitchTo(callerContext);
+	edata = CopyErrorData();
+	FlushErrorState();
+	if (pending_error == NULL)
+		pending_error = edata;
+	else
+		FreeErrorData(edata);
+}
+
+static int32_t
+cb_check_interrupts(void)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	volatile int32_t rc = 0;
+
+	if (pending_error)
+		return -1;
+	if (signals_blocked)
+	{
+		/* let pending signals run their handlers now, on the backend's main thread */
+		pthread_sigmask(SIG_SETMASK, &saved_mask, NULL);
+		pthread_sigmask(SIG_BLOCK, &pg_signals, NULL);
+	}
+	if (!INTERRUPTS_PENDING_CONDITION())
+		return 0;
+	PG_TRY();
+	{
+		CHECK_FOR_INTERRUPTS();	/* ERROR longjmps to PG_CATCH; FATAL exits the process cleanly */
+	}
+	PG_CATCH();
+	{
+		save_pending_error(cxt);
+		rc = -1;
+	}
+	PG_END_TRY();
+	return rc;
+}
+
+static int32_t
+cb_log(int32_t level, const char *message)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	volatile int32_t rc = 0;
+	int			elevel;
+
+	if (pending_error)
+		return -1;
+	switch (level)
+	{
+		case 0:
+			elevel = DEBUG1;
+			break;
+		case 1:
+			elevel = LOG;
+			break;
+		case 2:
+			elevel = INFO;
+			break;
+		case 3:
+			elevel = NOTICE;
+			break;
+		default:
+			elevel = WARNING;
+			break;
+	}
+	PG_TRY();
+	{
+		ereport(elevel, (errmsg_internal("%s", message)));
+	}
+	PG_CATCH();
+	{
+		save_pending_error(cxt);
+		rc = -1;
+	}
+	PG_END_TRY();
+	return rc;
+}
+
+static void
+ensure_spi_connected(void)
+{
+	if (!spi_connected)
+	{
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "pgml: SPI_connect failed");
+		spi_connected = true;
+	}
+}
+
+/* Turns PgmlParams into SPI arguments, in the current (SPI procedure) memory context. */
+static void
+convert_params(int32_t nparams, const PgmlParam *params, Oid *types, Datum *values, char *nulls)
+{
+	for (int i = 0; i < nparams; i++)
+	{
+		types[i] = params[i].type_oid;
+		if (params[i].value == NULL)
+		{
+			values[i] = (Datum) 0;
+			nulls[i] = 'n';
+			continue;
+		}
+		nulls[i] = ' ';
+		if (params[i].type_oid == BYTEAOID && params[i].length >= 0)
+		{
+			bytea	   *b = (bytea *) palloc(VARHDRSZ + params[i].length);
+
+			SET_VARSIZE(b, VARHDRSZ + params[i].length);
+			memcpy(VARDATA(b), params[i].value, params[i].length);
+			values[i] = PointerGetDatum(b);
+		}
+		else
+		{
+			Oid			input;
+			Oid			ioparam;
+
+			getTypeInputInfo(params[i].type_oid, &input, &ioparam);
+			values[i] = OidInputFunctionCall(input, unconstify(char *, params[i].value), ioparam, -1);
+		}
+	}
+}
+
+static int32_t
+cb_spi_execute(const char *sql, int32_t nparams, const PgmlParam *params, int32_t read_only,
+			   int64_t max_rows, int64_t *processed)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	volatile int32_t rc = 0;
+
+	if (pending_error)
+		return -1;
+	*processed = 0;
+	PG_TRY();
+	{
+		Oid		   *types;
+		Datum	   *values;
+		char	   *nulls;
+		int			ret;
+
+		ensure_spi_connected();
+		if (SPI_tuptable)
+			SPI_freetuptable(SPI_tuptable);
+		types = palloc(sizeof(Oid) * Max(nparams, 1));
+		values = palloc(sizeof(Datum) * Max(nparams, 1));
+		nulls = palloc(sizeof(char) * Max(nparams, 1));
+		convert_params(nparams, params, types, values, nulls);
+		ret = SPI_execute_with_args(sql, nparams, types, values, nulls, read_only != 0, max_rows);
+		if (ret < 0)
+			elog(ERROR, "pgml: SPI_execute failed: %s", SPI_result_code_string(ret));
+		*processed = (int64_t) SPI_processed;
+		MemoryContextSwitchTo(cxt);
+	}
+	PG_CATCH();
+	{
+		save_pending_error(cxt);
+		rc = -1;
+	}
+	PG_END_TRY();
+	return rc;
+}
+
+/* A value of the last SPI result: bytea as raw bytes, anything else in its text form. */
+static int32_t
+cb_spi_value(int64_t row, int32_t column, const char **data, int32_t *length, int32_t *isnull)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	volatile int32_t rc = 0;
+
+	if (pending_error)
+		return -1;
+	*data = NULL;
+	*length = 0;
+	*isnull = 1;
+	PG_TRY();
+	{
+		SPITupleTable *tt = SPI_tuptable;
+		bool		null;
+		Datum		d;
+
+		if (tt == NULL || row < 0 || (uint64) row >= SPI_processed || column < 1 || column > tt->tupdesc->natts)
+			elog(ERROR, "pgml: result value (%lld, %d) out of range", (long long) row, column);
+		d = SPI_getbinval(tt->vals[row], tt->tupdesc, column, &null);
+		if (!null)
+		{
+			*isnull = 0;
+			if (SPI_gettypeid(tt->tupdesc, column) == BYTEAOID)
+			{
+				bytea	   *b = DatumGetByteaPP(d);
+
+				*data = VARDATA_ANY(b);
+				*length = VARSIZE_ANY_EXHDR(b);
+			}
+			else
+			{
+				char	   *s = SPI_getvalue(tt->vals[row], tt->tupdesc, column);
+
+				*data = s;
+				*length = strlen(s);
+			}
+		}
+		MemoryContextSwitchTo(cxt);
+	}
+	PG_CATCH();
+	{
+		save_pending_error(cxt);
+		rc = -1;
+	}
+	PG_END_TRY();
+	return rc;
+}
+
+static int32_t
+cb_cursor_open(const char *sql, int32_t nparams, const PgmlParam *params, void **portal)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	volatile int32_t rc = 0;
+
+	if (pending_error)
+		return -1;
+	*portal = NULL;
+	PG_TRY();
+	{
+		Oid		   *types;
+		Datum	   *values;
+		char	   *nulls;
+
+		ensure_spi_connected();
+		types = palloc(sizeof(Oid) * Max(nparams, 1));
+		values = palloc(sizeof(Datum) * Max(nparams, 1));
+		nulls = palloc(sizeof(char) * Max(nparams, 1));
+		convert_params(nparams, params, types, values, nulls);
+		*portal = SPI_cursor_open_with_args(NULL, sql, nparams, types, values, nulls, true, 0);
+		MemoryContextSwitchTo(cxt);
+	}
+	PG_CATCH();
+	{
+		save_pending_error(cxt);
+		rc = -1;
+	}
+	PG_END_TRY();
+	return rc;
+}
+
+/* Datum of a numeric-like type to float4; NULL is NaN (a missing value). */
+static inline float
+datum_to_float(Datum d, bool isnull, Oid type)
+{
+	if (isnull)
+		return NAN;
+	switch (type)
+	{
+		case FLOAT4OID:
+			return DatumGetFloat4(d);
+		case FLOAT8OID:
+			return (float) DatumGetFloat8(d);
+		case INT2OID:
+			return (float) DatumGetInt16(d);
+		case INT4OID:
+			return (float) DatumGetInt32(d);
+		case INT8OID:
+			return (float) DatumGetInt64(d);
+		case BOOLOID:
+			return DatumGetBool(d) ? 1.0f : 0.0f;
+		case NUMERICOID:
+			return (float) DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, d));
+		default:
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("pgml cannot use a column of type %s as a number", format_type_be(type))));
+	}
+	return NAN;					/* unreachable */
+}
+
+static int32_t
+cb_cursor_fetch(void *portal, int64_t max_rows, int32_t nlabels, float *labels,
+				int32_t nfeatures, float *features, int64_t *fetched)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	volatile int32_t rc = 0;
+
+	if (pending_error)
+		return -1;
+	*fetched = 0;
+	PG_TRY();
+	{
+		SPITupleTable *tt;
+		TupleDesc	desc;
+		Oid		   *types;
+		uint64		n;
+
+		SPI_cursor_fetch((Portal) portal, true, max_rows);
+		tt = SPI_tuptable;
+		n = SPI_processed;
+		if (n > 0)
+		{
+			desc = tt->tupdesc;
+			if (desc->natts != nlabels + nfeatures)
+				elog(ERROR, "pgml: cursor returned %d columns, expected %d", desc->natts, nlabels + nfeatures);
+			types = palloc(sizeof(Oid) * desc->natts);
+			for (int c = 0; c < desc->natts; c++)
+				types[c] = TupleDescAttr(desc, c)->atttypid;
+			for (uint64 r = 0; r < n; r++)
+			{
+				HeapTuple	tuple = tt->vals[r];
+				float	   *row = features + r * nfeatures;
+
+				for (int c = 0; c < desc->natts; c++)
+				{
+					bool		isnull;
+					Datum		d = heap_getattr(tuple, c + 1, desc, &isnull);
+					float		v = datum_to_float(d, isnull, types[c]);
+
+					if (c < nlabels)
+						labels[r * nlabels + c] = v;
+					else
+						row[c - nlabels] = v;
+				}
+			}
+			pfree(types);
+		}
+		SPI_freetuptable(tt);
+		*fetched = (int64_t) n;
+		MemoryContextSwitchTo(cxt);
+	}
+	PG_CATCH();
+	{
+		save_pending_error(cxt);
+		rc = -1;
+	}
+	PG_END_TRY();
+	return rc;
+}
+
+static int32_t
+cb_cursor_close(void *portal)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	volatile int32_t rc = 0;
+
+	if (pending_error)
+		return -1;
+	PG_TRY();
+	{
+		SPI_cursor_close((Portal) portal);
+		MemoryContextSwitchTo(cxt);
+	}
+	PG_CATCH();
+	{
+		save_pending_error(cxt);
+		rc = -1;
+	}
+	PG_END_TRY();
+	return rc;
+}
+
+/* Copies a result row into the call's memory context (not SPI's, which ends before the result is built). */
+static MemoryContext result_context = NULL;
+
+static int32_t
+cb_emit_row(int32_t ncolumns, const char *const *values)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	volatile int32_t rc = 0;
+
+	if (pending_error)
+		return -1;
+	PG_TRY();
+	{
+		char	  **row;
+
+		MemoryContextSwitchTo(result_context);
+		row = palloc(sizeof(char *) * Max(ncolumns, 1));
+		for (int i = 0; i < ncolumns; i++)
+			row[i] = values[i] ? pstrdup(values[i]) : NULL;
+		result_rows = lappend(result_rows, row);
+		result_ncolumns = ncolumns;
+		MemoryContextSwitchTo(cxt);
+	}
+	PG_CATCH();
+	{
+		save_pending_error(cxt);
+		rc = -1;
+	}
+	PG_END_TRY();
+	return rc;
+}
+
+static void
+resolve_deployments_relid(void)
+{
+	Oid			nsp = get_namespace_oid("pgml", true);
+
+	deployments_relid = OidIsValid(nsp) ? get_relname_relid("deployments", nsp) : InvalidOid;
+}
+
+static int32_t
+cb_watch_deployments(void)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	volatile int32_t rc = 0;
+
+	if (pending_error)
+		return -1;
+	PG_TRY();
+	{
+		resolve_deployments_relid();
+	}
+	PG_CATCH();
+	{
+		save_pending_error(cxt);
+		rc = -1;
+	}
+	PG_END_TRY();
+	return rc;
+}
+
+/*
+ * Relcache invalidations travel with the commit (and are replayed on standbys); a rolled-back transaction sends
+ * none. Until pgml.deployments is resolved, any invalidation may concern it, so every one counts.
+ */
+static void
+relcache_callback(Datum arg, Oid relid)
+{
+	if (!OidIsValid(relid) || !OidIsValid(deployments_relid) || relid == deployments_relid)
+	{
+		deploy_generation++;
+		if (relid == deployments_relid)
+			deployments_relid = InvalidOid; /* re-resolved at the next cache miss (the table may be recreated) */
+	}
+}
+
+/* ---------------------------------------------------------------- loading and the call bracket */
+
+static void
+load_engine(void)
+{
+	char		path[MAXPGPATH];
+	void	   *handle;
+	int32_t		rc;
+
+	if (engine_loaded)
+		return;
+	snprintf(path, sizeof(path), "%s/%s", pkglib_path, ENGINE_LIBRARY);
+	handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	if (handle == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_FILE),
+				 errmsg("pgml could not load its engine library \"%s\"", path),
+				 errdetail("%s", dlerror()),
+				 errhint("Reinstall pgml: \"make install\" puts %s next to pgml.so.", ENGINE_LIBRARY)));
+	cs_init = (pgml_cs_init_fn) dlsym(handle, "pgml_cs_init");
+	cs_invoke = (pgml_cs_invoke_fn) dlsym(handle, "pgml_cs_invoke");
+	cs_predict = (pgml_cs_predict_fn) dlsym(handle, "pgml_cs_predict");
+	if (!cs_init || !cs_invoke || !cs_predict)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_FUNCTION),
+				 errmsg("pgml engine library \"%s\" lacks its entry points", path),
+				 errhint("pgml.so and %s come from different builds; reinstall both.", ENGINE_LIBRARY)));
+
+	callbacks.abi_version = PGML_ABI_VERSION;
+	callbacks.check_interrupts = cb_check_interrupts;
+	callbacks.log = cb_log;
+	callbacks.spi_execute = cb_spi_execute;
+	callbacks.spi_value = cb_spi_value;
+	callbacks.cursor_open = cb_cursor_open;
+	callbacks.cursor_fetch = cb_cursor_fetch;
+	callbacks.cursor_close = cb_cursor_close;
+	callbacks.emit_row = cb_emit_row;
+	callbacks.watch_deployments = cb_watch_deployments;
+	callbacks.deploy_generation = &deploy_generation;
+	callbacks.error = &managed_error;
+
+	/* The runtime starts here and creates its threads: they must inherit a mask with our signals blocked. */
+	block_signals();
+	rc = cs_init(&callbacks);
+	unblock_signals();
+	if (rc != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
+				 errmsg("pgml engine failed to start: %s", managed_error.message),
+				 errhint("pgml.so and %s come from different builds; reinstall both.", ENGINE_LIBRARY)));
+	engine_loaded = true;
+}
+
+static void
+begin_call(bool may_create_threads)
+{
+	load_engine();
+	pending_error = NULL;
+	managed_error.sqlstate[0] = '\0';
+	managed_error.message[0] = '\0';
+	managed_error.detail[0] = '\0';
+	managed_error.hint[0] = '\0';
+	if (may_create_threads)
+		block_signals();
+}
+
+/* After managed code returned: re-throw a caught PostgreSQL error or raise the pgml error. */
+static void
+finish_call(int32_t rc)
+{
+	unblock_signals();
+	if (pending_error)
+	{
+		ErrorData  *edata = pending_error;
+
+		pending_error = NULL;
+		spi_connected = false;	/* the abort of the (sub)transaction cleans up SPI */
+		ReThrowError(edata);
+	}
+	if (rc == 2)
+	{
+		const char *s = managed_error.sqlstate;
+
+		spi_connected = false;
+		if (strlen(s) != 5)
+			s = "XX000";
+		ereport(ERROR,
+				(errcode(MAKE_SQLSTATE(s[0], s[1], s[2], s[3], s[4])),
+				 errmsg_internal("%s", managed_error.message),
+				 managed_error.detail[0] ? errdetail_internal("%s", managed_error.detail) : 0,
+				 managed_error.hint[0] ? errhint("%s", managed_error.hint) : 0));
+	}
+	if (rc != 0)
+	{
+		spi_connected = false;
+		elog(ERROR, "pgml: engine returned unexpected status %d", rc);
+	}
+	if (spi_connected)
+	{
+		spi_connected = false;
+		if (SPI_finish() != SPI_OK_FINISH)
+			elog(ERROR, "pgml: SPI_finish failed");
+	}
+}
+
+void
+_PG_init(void)
+{
+	sigemptyset(&pg_signals);
+	sigaddset(&pg_signals, SIGHUP);
+	sigaddset(&pg_signals, SIGINT);
+	sigaddset(&pg_signals, SIGTERM);
+	sigaddset(&pg_signals, SIGQUIT);
+	sigaddset(&pg_signals, SIGALRM);
+	sigaddset(&pg_signals, SIGUSR1);
+	sigaddset(&pg_signals, SIGUSR2);
+	sigaddset(&pg_signals, SIGURG);
+	CacheRegisterRelcacheCallback(relcache_callback, (Datum) 0);
+}
+
+/* ---------------------------------------------------------------- SQL entry points */
+
+/* Builds the SQL result from the rows the managed call emitted, as the function's declared return type wants. */
+static Datum
+build_result(FunctionCallInfo fcinfo)
+{
+	Oid			rettype = get_func_rettype(fcinfo->flinfo->fn_oid);
+	ListCell   *lc;
+
+	if (fcinfo->flinfo->fn_retset)
+	{
+		ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+		AttInMetadata *meta;
+
+		InitMaterializedSRF(fcinfo, 0);
+		meta = TupleDescGetAttInMetadata(rsinfo->setDesc);
+		foreach(lc, result_rows)
+		{
+			char	  **row = (char **) lfirst(lc);
+
+			if (result_ncolumns != rsinfo->setDesc->natts)
+				elog(ERROR, "pgml: engine returned %d columns, the function declares %d", result_ncolumns,
+					 rsinfo->setDesc->natts);
+			tuplestore_puttuple(rsinfo->setResult, BuildTupleFromCStrings(meta, row));
+		}
+		return (Datum) 0;
+	}
+	if (result_rows == NIL || ((char **) linitial(result_rows))[0] == NULL)
+		PG_RETURN_NULL();
+	if (type_is_rowtype(rettype))
+	{
+		TupleDesc	desc;
+
+		if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+			elog(ERROR, "pgml: composite result type expected");
+		return HeapTupleGetDatum(BuildTupleFromCStrings(TupleDescGetAttInMetadata(desc),
+														(char **) linitial(result_rows)));
+	}
+	else
+	{
+		Oid			input;
+		Oid			ioparam;
+
+		getTypeInputInfo(rettype, &input, &ioparam);
+		return OidInputFunctionCall(input, ((char **) linitial(result_rows))[0], ioparam, -1);
+	}
+}
+
+/*
+ * Every cold SQL function of pgml (train, deploy, version, ...) is this one C function: arguments go to the engine
+ * in text form, keyed by the SQL function's name, and the engine's rows come back in text form.
+ */
+PG_FUNCTION_INFO_V1(pgml_text_call);
+Datum
+pgml_text_call(PG_FUNCTION_ARGS)
+{
+	char	   *name = get_func_name(fcinfo->flinfo->fn_oid);
+	int			nargs = PG_NARGS();
+	const char **args = palloc0(sizeof(char *) * Max(nargs, 1));
+	int32_t		rc;
+
+	for (int i = 0; i < nargs; i++)
+	{
+		Oid			type = get_fn_expr_argtype(fcinfo->flinfo, i);
+		Oid			output;
+		bool		varlena;
+
+		if (PG_ARGISNULL(i))
+			continue;
+		if (!OidIsValid(type))
+			elog(ERROR, "pgml: cannot determine the type of argument %d", i + 1);
+		getTypeOutputInfo(type, &output, &varlena);
+		args[i] = OidOutputFunctionCall(output, PG_GETARG_DATUM(i));
+	}
+	result_rows = NIL;
+	result_ncolumns = 0;
+	result_context = CurrentMemoryContext;
+	begin_call(true);
+	rc = cs_invoke(name, nargs, args);
+	finish_call(rc);
+	return build_result(fcinfo);
+}
+
+/* Per call site: what the arguments are, decided once instead of at every call. */
+typedef struct PredictSite
+{
+	bool		by_id;
+	int32_t		elem_type;
+} PredictSite;
+
+static PredictSite *
+predict_site(FunctionCallInfo fcinfo)
+{
+	PredictSite *site = (PredictSite *) fcinfo->flinfo->fn_extra;
+
+	if (site == NULL)
+	{
+		Oid			key = get_fn_expr_argtype(fcinfo->flinfo, 0);
+		Oid			arr = get_fn_expr_argtype(fcinfo->flinfo, 1);
+		Oid			elem = get_element_type(arr);
+
+		site = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(PredictSite));
+		site->by_id = (key == INT8OID);
+		switch (elem)
+		{
+			case FLOAT4OID:
+				site->elem_type = PGML_FLOAT4;
+				break;
+			case FLOAT8OID:
+				site->elem_type = PGML_FLOAT8;
+				break;
+			case INT2OID:
+				site->elem_type = PGML_INT2;
+				break;
+			case INT4OID:
+				site->elem_type = PGML_INT4;
+				break;
+			case INT8OID:
+				site->elem_type = PGML_INT8;
+				break;
+			case BOOLOID:
+				site->elem_type = PGML_BOOL;
+				break;
+			default:
+				ereport(ERROR,
+						(errcode(ERRCODE_DATATYPE_MISMATCH),
+						 errmsg("pgml.predict does not accept features of type %s", format_type_be(arr)),
+						 errhint("Pass real[], double precision[], smallint[], integer[], bigint[] or boolean[].")));
+		}
+		fcinfo->flinfo->fn_extra = site;
+	}
+	return site;
+}
+
+/*
+ * pgml.predict(project_name text | model_id bigint, features <numeric type>[]) -> real. The hot path: the array's
+ * data is read in place, nothing is copied, signals are not touched (nothing here creates threads).
+ */
+PG_FUNCTION_INFO_V1(pgml_predict);
+Datum
+pgml_predict(PG_FUNCTION_ARGS)
+{
+	PredictSite *site = predict_site(fcinfo);
+	ArrayType  *features = PG_GETARG_ARRAYTYPE_P(1);
+	const char *project = NULL;
+	int32_t		project_len = 0;
+	int64_t		model_id = 0;
+	float		result = NAN;
+	int32_t		rc;
+
+	if (site->by_id)
+		model_id = PG_GETARG_INT64(0);
+	else
+	{
+		text	   *t = PG_GETARG_TEXT_PP(0);
+
+		project = VARDATA_ANY(t);
+		project_len = VARSIZE_ANY_EXHDR(t);
+	}
+	begin_call(false);
+	rc = cs_predict(project, project_len, model_id, site->elem_type, ARR_DATA_PTR(features),
+					ArrayGetNItems(ARR_NDIM(features), ARR_DIMS(features)),
+					ARR_HASNULL(features) ? ARR_NULLBITMAP(features) : NULL, &result);
+	finish_call(rc);
+	PG_RETURN_FLOAT4(result);
+}
+
+/*
+ * Statement trigger on pgml's catalog tables: any change invalidates every backend's prediction cache at commit.
+ * The message is always about pgml.deployments, the one relation the caches watch.
+ */
+PG_FUNCTION_INFO_V1(pgml_catalog_changed);
+Datum
+pgml_catalog_changed(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	Oid			deployments;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		elog(ERROR, "pgml_catalog_changed must be called as a trigger");
+	deployments = get_relname_relid("deployments", RelationGetNamespace(trigdata->tg_relation));
+	CacheInvalidateRelcacheByRelid(OidIsValid(deployments) ? deployments : RelationGetRelid(trigdata->tg_relation));
+	return PointerGetDatum(NULL);
+}

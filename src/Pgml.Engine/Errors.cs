@@ -1,0 +1,19 @@
+namespace Pgml.Engine;
+
+/// <summary>
+/// An error the user can fix (bad argument, unusable data). The engine knows nothing of PostgreSQL; the extension
+/// maps each subclass to an SQLSTATE and shows <see cref="Hint"/> as the error's HINT.
+/// </summary>
+public abstract class EngineException(string message, string? hint = null, Exception? inner = null) : Exception(message, inner)
+{
+    public string? Hint { get; } = hint;
+}
+
+/// <summary>A parameter (hyperparameter, test size, option) has an invalid name, type or value.</summary>
+public sealed class InvalidParameterException(string message, string? hint = null) : EngineException(message, hint);
+
+/// <summary>The data cannot be used as asked (too few rows, NULL labels, a single class, ...).</summary>
+public sealed class InvalidDataException(string message, string? hint = null) : EngineException(message, hint);
+
+/// <summary>Stored model bytes are corrupt or in a format this version cannot read.</summary>
+public sealed class ModelFormatException(string message, string? hint = null, Exception? inner = null) : EngineException(message, hint, inner);

@@ -1,0 +1,24 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Pgml.Extension.Prediction;
+
+namespace Pgml.Extension.Api;
+
+internal static class Info
+{
+    public const string ExtensionVersion = "0.1.0";
+
+    public static string Version() =>
+        $"{ExtensionVersion} (xgboost {Engine.XGBoost.XGBoostInfo.Version}, {RuntimeInformation.FrameworkDescription}, NativeAOT)";
+
+    /// <summary>Figures about this backend's runtime, for tests and for operators (JSON).</summary>
+    public static string RuntimeInfo()
+    {
+        var gc = GC.GetGCMemoryInfo();
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{{\"allocated_bytes\": {GC.GetAllocatedBytesForCurrentThread()}, \"heap_bytes\": {GC.GetTotalMemory(false)}, " +
+            $"\"committed_bytes\": {gc.TotalCommittedBytes}, \"gen0_collections\": {GC.CollectionCount(0)}, " +
+            $"\"gen2_collections\": {GC.CollectionCount(2)}, \"cached_models\": {ModelCache.Count}, " +
+            $"\"model_loads\": {ModelCache.Loads}, \"framework\": \"{RuntimeInformation.FrameworkDescription}\"}}");
+    }
+}

@@ -1,0 +1,114 @@
+using Pgml.Extension.Catalog;
+using Pgml.Extension.Interop;
+using Pgml.Extension.Training;
+
+namespace Pgml.Extension.Api;
+
+/// <summary>
+/// pgml.train(project_name, task, relation_name, y_column_name, algorithm, hyperparams, search, search_params,
+/// search_args, test_size, test_sampling, runtime, automatic_deploy, materialize_snapshot, preprocess):
+/// argument checks in PostgresML's order, then a <see cref="TrainingRun"/>.
+/// </summary>
+internal static class TrainFunction
+{
+    private static readonly string[] SupportedTasks = ["regression", "classification"];
+    private static readonly string[] AllTasks =
+    [
+        "regression", "classification", "decomposition", "clustering", "question_answering", "summarization",
+        "translation", "text_classification", "text_generation", "text2text", "embedding", "text_pair_classification",
+        "conversation",
+    ];
+    private static readonly string[] SupportedAlgorithms = ["xgboost"];
+
+    public static void Run(Args a)
+    {
+        string projectName = a.RequiredText(0, "project_name");
+        string? task = a.Text(1) is { } t ? NormalizeTask(t) : null;
+        string? relationName = a.Text(2);
+        string? yColumn = a.Text(3);
+        string algorithm = a.Text(4) ?? "linear";
+        string hyperparams = a.Text(5) ?? "{}";
+        string? search = a.Text(6);
+        string searchParams = a.Text(7) ?? "{}";
+        string searchArgs = a.Text(8) ?? "{}";
+        double testSize = a.Double(9) ?? 0.25;
+        string sampling = a.Text(10) ?? "stratified";
+        string? runtime = a.Text(11);
+        bool automaticDeploy = a.Bool(12) ?? true;
+        bool materialize = a.Bool(13) ?? false;
+        string preprocess = a.Text(14) ?? "{}";
+
+        var project = Projects.Find(projectName);
+        if (project is null && task is null)
+            throw new PgmlException(SqlState.InvalidParameterValue,
+                $"project \"{projectName}\" does not exist; to create it, pass a task",
+                "For example: pgml.train('my project', 'regression', 'my_table', 'my_label', algorithm => 'xgboost').");
+        if (project is not null && task is not null && project.Task != task)
+            throw new PgmlException(SqlState.InvalidParameterValue,
+                $"project \"{projectName}\" already exists with the task {project.Task}, not {task}",
+                "Use another project name for a different task, or omit the task.");
+        string effectiveTask = task ?? project!.Task;
+        if (!SupportedTasks.Contains(effectiveTask))
+            throw new PgmlException(SqlState.FeatureNotSupported, $"the task {effectiveTask} is not supported by pgml yet",
+                $"Supported tasks: {string.Join(", ", SupportedTasks)}.");
+
+        if (!SupportedAlgorithms.Contains(algorithm))
+            throw new PgmlException(SqlState.FeatureNotSupported, $"the algorithm {algorithm} is not implemented in pgml yet",
+                $"Implemented algorithms: {string.Join(", ", SupportedAlgorithms)}. Pass algorithm => 'xgboost'.");
+        RejectUnsupported("search", search is not null || !IsEmptyObject(searchParams) || !IsEmptyObject(searchArgs),
+            "Train with fixed hyperparams instead.");
+        RejectUnsupported("materialize_snapshot", materialize, "Leave materialize_snapshot false.");
+        RejectUnsupported("preprocess", !IsEmptyObject(preprocess), "Prepare the columns in a VIEW instead.");
+        if (runtime is "python")
+            Pg.Notice("pgml has no Python runtime: the model is trained in-process by the C# engine (runtime ignored).");
+
+        if (relationName is null)
+        {
+            var last = project is null ? null : Snapshots.LastOfProject(project.Id);
+            if (last is null)
+                throw new PgmlException(SqlState.InvalidParameterValue,
+                    "relation_name and y_column_name are required the first time a project is trained",
+                    "Pass the table or view to train on and its label column.");
+            // PostgresML reuses the last snapshot's relation, label and split settings.
+            relationName = last.RelationName;
+            yColumn = last.YColumnName;
+            testSize = last.TestSize;
+            sampling = last.TestSampling;
+        }
+        if (yColumn is null)
+            throw new PgmlException(SqlState.InvalidParameterValue,
+                $"y_column_name is required for the supervised task {effectiveTask}",
+                "Pass the name of the label column as y_column_name.");
+        if (!(testSize > 0) || double.IsInfinity(testSize))
+            throw new PgmlException(SqlState.InvalidParameterValue,
+                $"test_size must be a fraction in (0, 1) or a row count of at least 1, not {testSize}",
+                "The default, 0.25, holds out a quarter of the rows for scoring.");
+
+        project ??= Projects.Create(projectName, effectiveTask);
+        var outcome = new TrainingRun(project, algorithm, hyperparams, relationName, yColumn, testSize, sampling,
+            automaticDeploy).Execute();
+        Result.Row(project.Name, project.Task, algorithm, outcome.Deployed ? "t" : "f");
+    }
+
+    private static string NormalizeTask(string t)
+    {
+        string n = t.Trim().ToLowerInvariant().Replace('-', '_');
+        if (n == "cluster") n = "clustering";
+        if (!AllTasks.Contains(n))
+            throw new PgmlException(SqlState.InvalidParameterValue, $"unknown task \"{t}\"",
+                $"Valid tasks: {string.Join(", ", AllTasks)}.");
+        return n;
+    }
+
+    private static void RejectUnsupported(string what, bool given, string hint)
+    {
+        if (given)
+            throw new PgmlException(SqlState.FeatureNotSupported, $"{what} is not implemented in pgml yet", hint);
+    }
+
+    private static bool IsEmptyObject(string json)
+    {
+        string s = json.Trim();
+        return s is "{}" or "" or "null";
+    }
+}

@@ -1,0 +1,143 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using Pgml.Engine;
+
+namespace Pgml.Extension.Interop;
+
+/// <summary>
+/// The managed side of the boundary: the callbacks the shim handed over, and the translation of exceptions into
+/// status codes. Only the backend's main thread may call anything here.
+/// </summary>
+internal static unsafe class Pg
+{
+    private static PgmlCallbacks _cb;
+
+    public static ref readonly PgmlCallbacks Callbacks => ref _cb;
+
+    public static void Init(PgmlCallbacks* cb)
+    {
+        if (cb->Version != PgmlCallbacks.AbiVersion)
+            throw new PgmlException(SqlState.InternalError,
+                $"pgml.so speaks ABI version {cb->Version} but pgml_engine.so speaks {PgmlCallbacks.AbiVersion}",
+                "pgml.so and pgml_engine.so come from different builds; reinstall both.");
+        _cb = *cb;
+    }
+
+    /// <summary>Runs PostgreSQL's CHECK_FOR_INTERRUPTS: throws when a cancel, timeout or terminate is pending.</summary>
+    public static void CheckForInterrupts()
+    {
+        if (_cb.CheckInterrupts() != 0) throw new PgException();
+    }
+
+    public static ulong DeployGeneration => *_cb.DeployGeneration;
+
+    public static void WatchDeployments() => Check(_cb.WatchDeployments());
+
+    public enum Level { Debug = 0, Log = 1, Info = 2, Notice = 3, Warning = 4 }
+
+    public static void Log(Level level, string message)
+    {
+        using var s = new Utf8String(message);
+        Check(_cb.Log((int)level, s.Pointer));
+    }
+
+    public static void Notice(string message) => Log(Level.Notice, message);
+
+    internal static void Check(int rc)
+    {
+        if (rc < 0) throw new PgException();
+    }
+
+    /// <summary>
+    /// Turns an exception into the export's status: 1 when a PostgreSQL error is pending (re-thrown by C as is),
+    /// 2 with the error record filled in otherwise. Never throws.
+    /// </summary>
+    public static int Fail(Exception e)
+    {
+        try
+        {
+            switch (e)
+            {
+                case PgException:
+                    return 1;
+                case PgmlException p:
+                    return Report(p.SqlState, p.Message, p.Hint, p.Detail);
+                case InvalidParameterException ip:
+                    return Report(SqlState.InvalidParameterValue, ip.Message, ip.Hint, null);
+                case Pgml.Engine.InvalidDataException id:
+                    return Report(SqlState.DataException, id.Message, id.Hint, null);
+                case ModelFormatException mf:
+                    return Report(SqlState.DataCorrupted, mf.Message, mf.Hint ?? "Retrain the model; its stored bytes cannot be read.", null);
+                case EngineException ee:
+                    return Report(SqlState.InvalidParameterValue, ee.Message, ee.Hint, null);
+                case OutOfMemoryException:
+                    return Report(SqlState.OutOfMemory, "pgml ran out of memory: " + e.Message,
+                        "Train on fewer rows or columns (a VIEW with a LIMIT or fewer columns).", null);
+                default:
+                    // A bug in pgml: say so plainly, with the exception's type and message, never a stack trace.
+                    return Report(SqlState.InternalError, $"internal error in pgml: {e.GetType().Name}: {e.Message}",
+                        "This is a bug in pgml; please report it with the statement that caused it.",
+                        e.StackTrace is { } st ? FirstLines(st, 3) : null);
+            }
+        }
+        catch
+        {
+            return 2;
+        }
+    }
+
+    private static string FirstLines(string s, int n)
+    {
+        var lines = s.Split('\n', n + 1);
+        return string.Join('\n', lines.Take(n)).Trim();
+    }
+
+    private static int Report(string sqlState, string message, string? hint, string? detail)
+    {
+        PgmlError* err = _cb.Error;
+        WriteUtf8(sqlState, err->SqlState, 8);
+        WriteUtf8(message, err->Message, 2048);
+        WriteUtf8(detail ?? "", err->Detail, 2048);
+        WriteUtf8(hint ?? "", err->Hint, 2048);
+        return 2;
+    }
+
+    /// <summary>Copies a string as NUL-terminated UTF-8, cut at a character boundary if it does not fit.</summary>
+    internal static void WriteUtf8(string s, byte* dst, int capacity)
+    {
+        var span = new Span<byte>(dst, capacity - 1);
+        Encoding.UTF8.GetEncoder().Convert(s, span, flush: true, out _, out int written, out _);
+        dst[written] = 0;
+    }
+
+    internal static string? ReadUtf8(byte* p) => p == null ? null : Marshal.PtrToStringUTF8((nint)p);
+}
+
+/// <summary>A NUL-terminated UTF-8 copy of a string in native memory, for the duration of a callback.</summary>
+internal readonly unsafe struct Utf8String : IDisposable
+{
+    public readonly byte* Pointer;
+    public readonly int Length;
+
+    public Utf8String(string? s)
+    {
+        if (s is null) { Pointer = null; Length = 0; return; }
+        Length = Encoding.UTF8.GetByteCount(s);
+        Pointer = (byte*)NativeMemory.Alloc((nuint)Length + 1);
+        Encoding.UTF8.GetBytes(s, new Span<byte>(Pointer, Length));
+        Pointer[Length] = 0;
+    }
+
+    public Utf8String(ReadOnlySpan<byte> bytes)
+    {
+        Length = bytes.Length;
+        Pointer = (byte*)NativeMemory.Alloc((nuint)Length + 1);
+        bytes.CopyTo(new Span<byte>(Pointer, Length));
+        Pointer[Length] = 0;
+    }
+
+    public void Dispose()
+    {
+        if (Pointer != null) NativeMemory.Free(Pointer);
+    }
+}

@@ -1,0 +1,160 @@
+using System.Globalization;
+using System.Text;
+
+namespace Pgml.Extension.Interop;
+
+/// <summary>A query parameter: PostgreSQL type plus text form (or raw bytes for bytea). Values are never pasted into SQL.</summary>
+internal readonly struct SqlArg
+{
+    public readonly uint Type;
+    public readonly string? Text;
+    public readonly byte[]? Bytes;
+
+    private SqlArg(uint type, string? text, byte[]? bytes) { Type = type; Text = text; Bytes = bytes; }
+
+    public static SqlArg Of(string? value) => new(TypeOid.Text, value, null);
+    public static SqlArg Of(long value) => new(TypeOid.Int8, value.ToString(CultureInfo.InvariantCulture), null);
+    public static SqlArg Of(long? value) => new(TypeOid.Int8, value?.ToString(CultureInfo.InvariantCulture), null);
+    public static SqlArg Of(bool value) => new(TypeOid.Bool, value ? "true" : "false", null);
+    public static SqlArg Of(double value) => new(TypeOid.Float8, value.ToString("R", CultureInfo.InvariantCulture), null);
+    public static SqlArg Jsonb(string? json) => new(TypeOid.Jsonb, json, null);
+    public static SqlArg Bytea(byte[] bytes) => new(TypeOid.Bytea, null, bytes);
+    public static SqlArg Typed(uint type, string? text) => new(type, text, null);
+}
+
+/// <summary>
+/// Queries through SPI, inside the caller's transaction and with the caller's privileges. Results are read right
+/// after the query (the next query frees them).
+/// </summary>
+internal static unsafe class Spi
+{
+    /// <summary>Runs a statement; returns the number of rows it returned or changed.</summary>
+    public static long Execute(string sql, params SqlArg[] args) => Run(sql, readOnly: false, 0, args);
+
+    /// <summary>Runs a read-only query, keeping at most <paramref name="maxRows"/> rows (0 = all).</summary>
+    public static long Query(string sql, long maxRows, params SqlArg[] args) => Run(sql, readOnly: true, maxRows, args);
+
+    private static long Run(string sql, bool readOnly, long maxRows, SqlArg[] args)
+    {
+        using var s = new Utf8String(sql);
+        using var p = new NativeParams(args);
+        long processed;
+        _lastRows = 0;
+        Pg.Check(Pg.Callbacks.SpiExecute(s.Pointer, args.Length, p.Pointer, readOnly ? 1 : 0, maxRows, &processed));
+        _lastRows = processed;
+        return processed;
+    }
+
+    private static long _lastRows;
+
+    /// <summary>A value of the last result (row from 0, column from 1) in text form; null for SQL NULL or no such row.</summary>
+    public static string? Text(long row, int column)
+    {
+        byte* data = Raw(row, column, out int length, out bool isNull);
+        return isNull ? null : Encoding.UTF8.GetString(data, length);
+    }
+
+    /// <summary>A bytea value of the last result as raw bytes; null for SQL NULL.</summary>
+    public static byte[]? Bytes(long row, int column)
+    {
+        byte* data = Raw(row, column, out int length, out bool isNull);
+        return isNull ? null : new ReadOnlySpan<byte>(data, length).ToArray();
+    }
+
+    public static long? Int64(long row, int column) =>
+        Text(row, column) is { } s ? long.Parse(s, CultureInfo.InvariantCulture) : null;
+
+    public static double? Double(long row, int column) =>
+        Text(row, column) is { } s ? double.Parse(s, CultureInfo.InvariantCulture) : null;
+
+    public static bool? Bool(long row, int column) => Text(row, column) is { } s ? s == "t" : null;
+
+    private static byte* Raw(long row, int column, out int length, out bool isNull)
+    {
+        byte* data;
+        int len, nul;
+        if (row >= _lastRows)
+        {
+            // Past the last row (typically: a lookup that found nothing) reads as NULL.
+            length = 0;
+            isNull = true;
+            return null;
+        }
+        Pg.Check(Pg.Callbacks.SpiValue(row, column, &data, &len, &nul));
+        length = len;
+        isNull = nul != 0;
+        return data;
+    }
+
+    /// <summary>Opens a read-only cursor; rows are fetched in batches straight into native float buffers.</summary>
+    public static Cursor Open(string sql, params SqlArg[] args)
+    {
+        using var s = new Utf8String(sql);
+        using var p = new NativeParams(args);
+        nint portal;
+        Pg.Check(Pg.Callbacks.CursorOpen(s.Pointer, args.Length, p.Pointer, &portal));
+        return new Cursor(portal);
+    }
+
+    internal sealed class Cursor(nint portal) : IDisposable
+    {
+        private nint _portal = portal;
+
+        /// <summary>
+        /// Fetches up to <paramref name="maxRows"/> rows: the first <paramref name="labelColumns"/> columns into
+        /// <paramref name="labels"/>, the rest into <paramref name="features"/> (row-major); NULL becomes NaN.
+        /// </summary>
+        public long Fetch(long maxRows, int labelColumns, float* labels, int featureColumns, float* features)
+        {
+            long fetched;
+            Pg.Check(Pg.Callbacks.CursorFetch(_portal, maxRows, labelColumns, labels, featureColumns, features, &fetched));
+            return fetched;
+        }
+
+        public void Dispose()
+        {
+            // After a PostgreSQL error the portal is closed by the transaction's abort; do not touch it.
+            if (_portal != 0)
+            {
+                nint p = _portal;
+                _portal = 0;
+                Pg.Callbacks.CursorClose(p);
+            }
+        }
+    }
+
+    /// <summary>Parameters marshalled to native memory for one callback.</summary>
+    private readonly struct NativeParams : IDisposable
+    {
+        public readonly PgmlParam* Pointer;
+        private readonly int _count;
+
+        public NativeParams(SqlArg[] args)
+        {
+            _count = args.Length;
+            Pointer = (PgmlParam*)System.Runtime.InteropServices.NativeMemory.AllocZeroed((nuint)Math.Max(1, args.Length), (nuint)sizeof(PgmlParam));
+            for (int i = 0; i < args.Length; i++)
+            {
+                Pointer[i].TypeOid = args[i].Type;
+                Pointer[i].Length = -1;
+                if (args[i].Bytes is { } b)
+                {
+                    var copy = new Utf8String(b);
+                    Pointer[i].Value = copy.Pointer;
+                    Pointer[i].Length = b.Length;
+                }
+                else if (args[i].Text is { } t)
+                {
+                    Pointer[i].Value = new Utf8String(t).Pointer;
+                }
+            }
+        }
+
+        public void Dispose()
+        {
+            for (int i = 0; i < _count; i++)
+                if (Pointer[i].Value != null) System.Runtime.InteropServices.NativeMemory.Free(Pointer[i].Value);
+            System.Runtime.InteropServices.NativeMemory.Free(Pointer);
+        }
+    }
+}

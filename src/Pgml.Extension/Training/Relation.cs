@@ -1,0 +1,41 @@
+using Pgml.Extension.Interop;
+
+namespace Pgml.Extension.Training;
+
+internal sealed record Column(string Name, string Quoted, string PgType, char Category, bool IsArray, int Position);
+
+/// <summary>
+/// A table or view named by the user, resolved through the catalog as an identifier (regclass): the user's text is
+/// never pasted into SQL; queries use the quoted names the catalog returns.
+/// </summary>
+internal sealed record Relation(uint Oid, string QualifiedName, IReadOnlyList<Column> Columns)
+{
+    public static Relation Resolve(string name)
+    {
+        Spi.Query("SELECT c.oid, format('%I.%I', n.nspname, c.relname) FROM pg_catalog.pg_class c " +
+                  "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = pg_catalog.to_regclass($1)",
+            1, SqlArg.Of(name));
+        string? oid = Spi.Text(0, 1);
+        if (oid is null)
+            throw new PgmlException(SqlState.UndefinedTable, $"relation \"{name}\" does not exist",
+                "Check the name and the search_path, or qualify it as schema.table (quote mixed-case names: '\"MyTable\"').");
+        uint relOid = uint.Parse(oid, System.Globalization.CultureInfo.InvariantCulture);
+        string qualified = Spi.Text(0, 2)!;
+
+        long n = Spi.Query(
+            "SELECT a.attname, quote_ident(a.attname), format_type(a.atttypid, a.atttypmod), t.typcategory, " +
+            "t.typcategory = 'A' FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid " +
+            "WHERE a.attrelid = $1::oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
+            0, SqlArg.Typed(26, oid));
+        var columns = new List<Column>((int)n);
+        for (long r = 0; r < n; r++)
+            columns.Add(new Column(Spi.Text(r, 1)!, Spi.Text(r, 2)!, Spi.Text(r, 3)!, Spi.Text(r, 4)![0],
+                Spi.Bool(r, 5) == true, (int)r + 1));
+        return new Relation(relOid, qualified, columns);
+    }
+
+    public Column Column(string name) =>
+        Columns.FirstOrDefault(c => c.Name == name)
+        ?? throw new PgmlException(SqlState.UndefinedColumn, $"column \"{name}\" does not exist in {QualifiedName}",
+            $"The columns are: {string.Join(", ", Columns.Select(c => c.Name))}. Pass the label column as y_column_name.");
+}
