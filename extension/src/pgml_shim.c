@@ -16,6 +16,7 @@
 #include "postgres.h"
 
 #include <dlfcn.h>
+#include <stdlib.h>
 #include <math.h>
 #include <pthread.h>
 #include <signal.h>
@@ -645,6 +646,13 @@ _PG_init(void)
 	sigaddset(&pg_signals, SIGUSR2);
 	sigaddset(&pg_signals, SIGURG);
 	CacheRegisterRelcacheCallback(relcache_callback, (Datum) 0);
+
+	/*
+	 * XGBoost's OpenMP threads must sleep, not spin, between parallel regions: a database server's cores belong to
+	 * the other backends (spinning made training 25x slower on a loaded 2-core machine). Read by libgomp when
+	 * libxgboost is first loaded, which happens later; a value set by the administrator wins.
+	 */
+	setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
 }
 
 /* ---------------------------------------------------------------- SQL entry points */

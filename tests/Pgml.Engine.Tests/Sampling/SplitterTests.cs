@@ -1,7 +1,7 @@
 using Pgml.Engine.Data;
 using Xunit;
 
-namespace Pgml.Engine.Tests.Splitting;
+namespace Pgml.Engine.Tests.SamplingTests; // not ".Sampling": that namespace would hide the Sampling enum here
 
 public class SplitterTests
 {
