@@ -150,6 +150,9 @@ CREATE FUNCTION pgml.train(
 ) RETURNS TABLE(project TEXT, task TEXT, algorithm TEXT, deployed BOOL)
     AS 'MODULE_PATHNAME', 'pgml_text_call' LANGUAGE C VOLATILE;
 
+CREATE FUNCTION pgml.deploy(model_id BIGINT) RETURNS TABLE(project TEXT, strategy TEXT, algorithm TEXT)
+    AS 'MODULE_PATHNAME', 'pgml_text_call' LANGUAGE C STRICT VOLATILE;
+
 -- predict: STABLE, not IMMUTABLE (a new deployment changes the answer); STRICT, so a NULL array gives NULL.
 CREATE FUNCTION pgml.predict(project_name TEXT, features REAL[]) RETURNS REAL
     AS 'MODULE_PATHNAME', 'pgml_predict' LANGUAGE C STABLE STRICT PARALLEL SAFE;

@@ -613,7 +613,7 @@ finish_call(int32_t rc)
 
 		spi_connected = false;
 		if (strlen(s) != 5)
-			s = "XX000";
+			s = "38000";		/* never class XX: Npgsql drops the connection on those */
 		ereport(ERROR,
 				(errcode(MAKE_SQLSTATE(s[0], s[1], s[2], s[3], s[4])),
 				 errmsg_internal("%s", managed_error.message),

@@ -84,7 +84,7 @@ internal static class TreeObjective
     {
         float e = -x;
         // std::min(-x, 88.7f) returns -x when -x is NaN, like this comparison.
-        //X
+        if (88.7f < e) e = 88.7f;
         float denom = MathF.Exp(e) + 1.0f + 1e-16f;
         return 1.0f / denom;
     }

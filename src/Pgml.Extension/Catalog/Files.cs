@@ -30,7 +30,7 @@ internal static class Files
         }
         if (metadata is null && estimator is null) return null;
         if (metadata is null || estimator is null)
-            throw new PgmlException(SqlState.DataCorrupted,
+            throw new PgmlException(SqlState.InvalidBinaryRepresentation,
                 $"model {modelId} is incomplete: pgml.files lacks its {(metadata is null ? ModelMetadata.FileName : EstimatorPath)}",
                 "Retrain the model.");
         return new StoredModel(metadata, estimator);

@@ -17,7 +17,7 @@ internal static unsafe class Pg
     public static void Init(PgmlCallbacks* cb)
     {
         if (cb->Version != PgmlCallbacks.AbiVersion)
-            throw new PgmlException(SqlState.InternalError,
+            throw new PgmlException(SqlState.ExternalRoutineException,
                 $"pgml.so speaks ABI version {cb->Version} but pgml_engine.so speaks {PgmlCallbacks.AbiVersion}",
                 "pgml.so and pgml_engine.so come from different builds; reinstall both.");
         _cb = *cb;
@@ -67,7 +67,7 @@ internal static unsafe class Pg
                 case Pgml.Engine.InvalidDataException id:
                     return Report(SqlState.DataException, id.Message, id.Hint, null);
                 case ModelFormatException mf:
-                    return Report(SqlState.DataCorrupted, mf.Message, mf.Hint ?? "Retrain the model; its stored bytes cannot be read.", null);
+                    return Report(SqlState.InvalidBinaryRepresentation, mf.Message, mf.Hint ?? "Retrain the model; its stored bytes cannot be read.", null);
                 case EngineException ee:
                     return Report(SqlState.InvalidParameterValue, ee.Message, ee.Hint, null);
                 case OutOfMemoryException:
@@ -75,7 +75,7 @@ internal static unsafe class Pg
                         "Train on fewer rows or columns (a VIEW with a LIMIT or fewer columns).", null);
                 default:
                     // A bug in pgml: say so plainly, with the exception's type and message, never a stack trace.
-                    return Report(SqlState.InternalError, $"internal error in pgml: {e.GetType().Name}: {e.Message}",
+                    return Report(SqlState.ExternalRoutineException, $"internal error in pgml: {e.GetType().Name}: {e.Message}",
                         "This is a bug in pgml; please report it with the statement that caused it.",
                         e.StackTrace is { } st ? FirstLines(st, 3) : null);
             }

@@ -27,8 +27,9 @@ internal static class SqlState
     public const string DatatypeMismatch = "42804";
     public const string FeatureNotSupported = "0A000";
     public const string NoDataFound = "P0002";
-    public const string DataCorrupted = "XX001";
+    // Npgsql closes the connection on any class-XX error, so pgml never raises one: a corrupt model is an invalid
+    // binary representation, an unexpected managed exception an external-routine exception.
+    public const string InvalidBinaryRepresentation = "22P03";
     public const string OutOfMemory = "53200";
     public const string ExternalRoutineException = "38000";
-    public const string InternalError = "XX000";
 }

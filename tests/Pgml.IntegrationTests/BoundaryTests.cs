@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using Npgsql;
+using Pgml.IntegrationTests.Infrastructure;
+
+namespace Pgml.IntegrationTests;
+
+/// <summary>The rules of the C#/PostgreSQL boundary (docs/architecture.md), each proven on a live backend.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class BoundaryTests(PgCluster cluster)
+{
+    [Fact]
+    public void SqlErrorInsideManagedWorkKeepsItsMessageAndSqlState()
+    {
+        using var c = cluster.Open();
+        int pid = PgCluster.Scalar<int>(c, "SELECT pg_backend_pid()");
+        var e = Assert.Throws<PostgresException>(() => PgCluster.Scalar<string>(c, "SELECT pgml._boundary_probe('sql_error')"));
+        Assert.Equal("22012", e.SqlState);
+        Assert.Equal("division by zero", e.MessageText);
+        Assert.Equal(pid, PgCluster.Scalar<int>(c, "SELECT pg_backend_pid()"));   // same backend, still usable
+    }
+
+    [Fact]
+    public void SqlErrorWhileReadingTrainingRowsReachesTheClient()
+    {
+        using var c = cluster.Open();
+        PgCluster.Exec(c, "CREATE TABLE IF NOT EXISTS boundary_rows AS SELECT i::real AS x, (i % 2)::real AS y FROM generate_series(0, 99) i;" +
+                          "CREATE OR REPLACE VIEW boundary_bad_view AS SELECT 100 / (x::int - 50) AS x, y FROM boundary_rows;");
+        var e = Assert.Throws<PostgresException>(() => PgCluster.Exec(c,
+            "SELECT * FROM pgml.train('boundary bad view', 'regression', 'boundary_bad_view', 'y', algorithm => 'xgboost')"));
+        Assert.Equal("22012", e.SqlState);
+        Assert.Equal(1, PgCluster.Scalar<int>(c, "SELECT 1"));
+        Assert.Equal(0L, PgCluster.Scalar<long>(c, "SELECT count(*) FROM pgml.projects WHERE name = 'boundary bad view'"));
+    }
+
+    [Theory]
+    [InlineData("managed_exception", "InvalidOperationException")]
+    [InlineData("null_reference", "NullReferenceException")]
+    public void ManagedExceptionBecomesAnErrorAndTheBackendLives(string kind, string exceptionName)
+    {
+        using var c = cluster.Open();
+        int pid = PgCluster.Scalar<int>(c, "SELECT pg_backend_pid()");
+        var e = Assert.Throws<PostgresException>(() => PgCluster.Scalar<string>(c, $"SELECT pgml._boundary_probe('{kind}')"));
+        Assert.Equal("38000", e.SqlState);   // external_routine_exception; never class XX, which makes Npgsql drop the connection
+        Assert.Contains(exceptionName, e.MessageText);
+        Assert.Contains("bug in pgml", e.Hint);
+        Assert.DoesNotContain("   at ", e.MessageText);   // no .NET stack trace in the message
+        Assert.Equal(pid, PgCluster.Scalar<int>(c, "SELECT pg_backend_pid()"));
+        Assert.Equal("spun", PgCluster.Scalar<string>(c, "SELECT pgml._boundary_probe('spin', 0.01)"));
+    }
+
+    [Fact]
+    public void StatementTimeoutCancelsTraining()
+    {
+        using var c = cluster.Open();
+        CreateLongTrainingTable(c);
+        PgCluster.Exec(c, "SET statement_timeout = '1s'");
+        var sw = Stopwatch.StartNew();
+        var e = Assert.Throws<PostgresException>(() => PgCluster.Exec(c,
+            "SELECT * FROM pgml.train('boundary timeout', 'regression', 'boundary_long', 'y', algorithm => 'xgboost', " +
+            "hyperparams => '{\"n_estimators\": 100000, \"max_depth\": 8}')"));
+        sw.Stop();
+        Assert.Equal("57014", e.SqlState);   // query_canceled
+        // Not a performance claim: without interrupt checks the run would go on for many minutes.
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(30), $"cancel took {sw.Elapsed}");
+        PgCluster.Exec(c, "RESET statement_timeout");
+        Assert.Equal(0L, PgCluster.Scalar<long>(c, "SELECT count(*) FROM pgml.projects WHERE name = 'boundary timeout'"));
+        AssertNoCrashInLog();
+    }
+
+    [Fact]
+    public void CancelStopsManagedWork()
+    {
+        using var victim = cluster.Open();
+        using var killer = cluster.Open();
+        int pid = PgCluster.Scalar<int>(victim, "SELECT pg_backend_pid()");
+        var work = Task.Run(() => PgCluster.Scalar<string>(victim, "SELECT pgml._boundary_probe('spin', 60)"));
+        WaitUntilActive(killer, pid);
+        PgCluster.Scalar<bool>(killer, $"SELECT pg_cancel_backend({pid})");
+        var e = Assert.Throws<AggregateException>(() => work.Wait(TimeSpan.FromSeconds(30)));
+        Assert.Equal("57014", Assert.IsType<PostgresException>(e.InnerException).SqlState);
+        Assert.Equal(pid, PgCluster.Scalar<int>(victim, "SELECT pg_backend_pid()"));
+    }
+
+    [Fact]
+    public void TerminateEndsATrainingBackendWithoutCrashRecovery()
+    {
+        using (var setup = cluster.Open()) CreateLongTrainingTable(setup);
+        int logStart = cluster.ServerLog().Length;
+        using var victim = cluster.Open();
+        using var killer = cluster.Open();
+        int pid = PgCluster.Scalar<int>(victim, "SELECT pg_backend_pid()");
+        var work = Task.Run(() => PgCluster.Exec(victim,
+            "SELECT * FROM pgml.train('boundary terminate', 'regression', 'boundary_long', 'y', algorithm => 'xgboost', " +
+            "hyperparams => '{\"n_estimators\": 100000, \"max_depth\": 8}')"));
+        WaitUntilActive(killer, pid);
+        Thread.Sleep(1500);   // well inside the boosting rounds
+        Assert.True(PgCluster.Scalar<bool>(killer, $"SELECT pg_terminate_backend({pid})"));
+        var e = Assert.Throws<AggregateException>(() => work.Wait(TimeSpan.FromSeconds(30)));
+        Assert.True(e.InnerException is PostgresException { SqlState: "57P01" } or NpgsqlException,
+            $"unexpected: {e.InnerException}");
+        // The backend is gone, the cluster is not restarted: new connections work and the log shows no crash.
+        for (int i = 0; i < 50 && PgCluster.Scalar<long>(killer, $"SELECT count(*) FROM pg_stat_activity WHERE pid = {pid}") > 0; i++)
+            Thread.Sleep(100);
+        Assert.Equal(0L, PgCluster.Scalar<long>(killer, $"SELECT count(*) FROM pg_stat_activity WHERE pid = {pid}"));
+        using var fresh = cluster.Open();
+        Assert.Equal(1, PgCluster.Scalar<int>(fresh, "SELECT 1"));
+        string log = cluster.ServerLog()[logStart..];
+        Assert.Contains("terminating connection due to administrator command", log);
+        AssertNoCrashInLog(log);
+    }
+
+    [Fact]
+    public void NoSharedPreloadLibrariesNeeded()
+    {
+        using var c = cluster.Open();
+        Assert.Equal("", PgCluster.Scalar<string>(c, "SHOW shared_preload_libraries"));
+        Assert.StartsWith("0.1.0 (xgboost", PgCluster.Scalar<string>(c, "SELECT pgml.version()"));
+    }
+
+    private void AssertNoCrashInLog(string? log = null)
+    {
+        log ??= cluster.ServerLog();
+        foreach (var sign in new[] { "terminated by signal", "was terminated by", "server process (PID", "all server processes terminated",
+                                     "database system was not properly shut down", "automatic recovery", "PANIC" })
+            Assert.DoesNotContain(sign, log);
+    }
+
+    private static void CreateLongTrainingTable(NpgsqlConnection c)
+    {
+        // Big enough that 100,000 deep boosting rounds take minutes: cancellation must come from the interrupt checks.
+        if (PgCluster.Scalar<long>(c, "SELECT count(*) FROM pg_class WHERE relname = 'boundary_long'") == 0)
+            PgCluster.Exec(c, "SELECT setseed(0.1); CREATE TABLE boundary_long AS SELECT random()::real AS a, random()::real AS b, " +
+                              "random()::real AS c, random()::real AS y FROM generate_series(1, 50000)");
+    }
+
+    private static void WaitUntilActive(NpgsqlConnection observer, int pid)
+    {
+        for (int i = 0; i < 100; i++)
+        {
+            if (PgCluster.Scalar<string>(observer, $"SELECT state FROM pg_stat_activity WHERE pid = {pid}") == "active") return;
+            Thread.Sleep(50);
+        }
+        throw new TimeoutException($"backend {pid} never became active");
+    }
+}

@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace Pgml.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A throwaway PostgreSQL 15 cluster for the test run: initdb in a temporary folder, started on a free port of
+/// 127.0.0.1 (and a unix socket), a database with the installed pgml extension, and no shared_preload_libraries.
+/// As root, the server runs as the postgres user (initdb refuses root). Stopped and removed on dispose.
+/// </summary>
+public sealed class PgCluster : IDisposable
+{
+    private static readonly string Bin = RunCapture("pg_config", "--bindir").Trim();
+    private readonly string _dir;
+    private readonly bool _asRoot = Environment.UserName == "root";
+
+    public PgCluster()
+    {
+        _dir = Path.Combine(Path.GetTempPath(), $"pgml-test-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
+        Directory.CreateDirectory(_dir);
+        Directory.CreateDirectory(SocketDir);
+        if (_asRoot) Run("chown", "-R", "postgres:postgres", _dir);
+        Port = FreePort();
+        AsPostgres(Path.Combine(Bin, "initdb"), "-D", DataDir, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-locale");
+        File.AppendAllText(Path.Combine(DataDir, "postgresql.conf"),
+            $"\nlisten_addresses = '127.0.0.1'\nport = {Port}\nunix_socket_directories = '{SocketDir}'\n" +
+            "max_connections = 50\nfsync = off\nlog_line_prefix = '%m [%p] '\n");
+        AsPostgres(Path.Combine(Bin, "pg_ctl"), "-D", DataDir, "-l", LogFile, "-w", "-t", "60", "start");
+        using (var c = Open("postgres"))
+            Exec(c, "CREATE DATABASE pgml_test");
+        using (var c = Open())
+            Exec(c, "CREATE EXTENSION pgml");
+    }
+
+    public int Port { get; }
+    public string DataDir => Path.Combine(_dir, "data");
+    public string SocketDir => Path.Combine(_dir, "run");
+    public string LogFile => Path.Combine(_dir, "server.log");
+
+    public string ConnectionString(string database = "pgml_test") =>
+        $"Host={SocketDir};Port={Port};Username=postgres;Database={database};Pooling=false;Include Error Detail=true;Timeout=30;Command Timeout=300";
+
+    public NpgsqlConnection Open(string database = "pgml_test")
+    {
+        var c = new NpgsqlConnection(ConnectionString(database));
+        c.Open();
+        return c;
+    }
+
+    /// <summary>The server log so far (read as text; written by the postmaster).</summary>
+    public string ServerLog() => File.Exists(LogFile) ? File.ReadAllText(LogFile) : "";
+
+    public static int Exec(NpgsqlConnection c, string sql)
+    {
+        using var cmd = new NpgsqlCommand(sql, c);
+        return cmd.ExecuteNonQuery();
+    }
+
+    public static T Scalar<T>(NpgsqlConnection c, string sql, params object[] args)
+    {
+        using var cmd = new NpgsqlCommand(sql, c);
+        foreach (var a in args) cmd.Parameters.Add(new NpgsqlParameter { Value = a });
+        object? v = cmd.ExecuteScalar();
+        return v is null or DBNull ? default! : (T)v;
+    }
+
+    public void Dispose()
+    {
+        try { AsPostgres(Path.Combine(Bin, "pg_ctl"), "-D", DataDir, "-m", "immediate", "-w", "stop"); }
+        catch { /* already stopped */ }
+        try { Directory.Delete(_dir, recursive: true); }
+        catch { /* leave it for inspection */ }
+    }
+
+    private void AsPostgres(string exe, params string[] args)
+    {
+        if (_asRoot)
+        {
+            string cmd = string.Join(' ', new[] { exe }.Concat(args).Select(Quote));
+            Run("su", "postgres", "-s", "/bin/bash", "-c", cmd);
+        }
+        else
+            Run(exe, args);
+    }
+
+    private static string Quote(string s) => "'" + s.Replace("'", "'\\''") + "'";
+
+    private static void Run(string exe, params string[] args)
+    {
+        var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        string output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0)
+            throw new InvalidOperationException($"{exe} {string.Join(' ', args)} failed ({p.ExitCode}): {output}");
+    }
+
+    private static string RunCapture(string exe, params string[] args)
+    {
+        var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        string output = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        return output;
+    }
+
+    private static int FreePort()
+    {
+        var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        int port = ((IPEndPoint)l.LocalEndpoint).Port;
+        l.Stop();
+        return port;
+    }
+}
+
+/// <summary>One cluster for the whole test run (tests in one collection run one after another).</summary>
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<PgCluster>
+{
+    public const string Name = "cluster";
+}
