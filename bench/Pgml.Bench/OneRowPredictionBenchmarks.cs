@@ -1,0 +1,148 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using BenchmarkDotNet.Attributes;
+using Pgml.Engine.Trees;
+using Pgml.Engine.XGBoost;
+
+namespace Pgml.Bench;
+
+/// <summary>
+/// One-row prediction, the shape of pgml.predict() per row: a 25-tree, depth-6 regression model on 10 features (like
+/// the flights benchmark's n_estimators = 25), C# evaluator versus libxgboost's in-place predictor.
+/// </summary>
+[MemoryDiagnoser]
+[ShortRunJob]
+public unsafe class OneRowPredictionBenchmarks
+{
+    private const int Cols = 10;
+    private const int TrainRows = 5000;
+    // Rows rotate so that neither side gets a branch predictor trained on a single path.
+    private const int RowMask = 1023;
+
+    private float[] _rows = null!;
+    private int _next;
+    private TreeEnsemble _ensemble = null!;
+    private Booster _booster = null!;
+    private readonly float[] _output = new float[1];
+
+    private nint _direct;
+    private float* _directRow;
+    private byte* _directValues;
+    private byte* _directConfig;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var rng = new Random(42);
+        var x = new float[TrainRows * Cols];
+        var y = new float[TrainRows];
+        for (int r = 0; r < TrainRows; r++)
+        {
+            double s = 0;
+            for (int c = 0; c < Cols; c++)
+            {
+                float v = (float)(rng.NextDouble() * 10 - 5);
+                s += (c % 3 - 1) * v + (c == 2 ? Math.Sin(v) * 3 : 0);
+                x[r * Cols + c] = rng.NextDouble() < 0.1 ? float.NaN : v;
+            }
+            y[r] = (float)s;
+        }
+        byte[] json = Train(x, y);
+        _rows = x[..((RowMask + 1) * Cols)];
+        _ensemble = TreeEnsemble.FromXGBoostJson(json);
+        if (_ensemble.NumTrees != 25) throw new InvalidOperationException($"expected 25 trees, got {_ensemble.NumTrees}");
+
+        _booster = Booster.Load(json);
+        // One thread: for a single row OpenMP only adds fork/join overhead, so this is XGBoost's best case.
+        _booster.SetParam("nthread", "1");
+
+        nint h;
+        BenchNative.Check(BenchNative.XGBoosterCreate(null, 0, &h), "XGBoosterCreate");
+        fixed (byte* p = json) BenchNative.Check(BenchNative.XGBoosterLoadModelFromBuffer(h, p, (ulong)json.Length), "load");
+        BenchNative.Check(BenchNative.XGBoosterSetParam(h, "nthread", "1"), "nthread");
+        _direct = h;
+        // The array interface embeds the data address, so a fixed native row buffer lets both strings be built once.
+        _directRow = (float*)NativeMemory.Alloc(Cols, sizeof(float));
+        _directValues = Utf8Z($"{{\"data\": [{(ulong)_directRow}, true], \"shape\": [1, {Cols}], \"typestr\": \"<f4\", \"version\": 3}}");
+        _directConfig = Utf8Z("{\"type\": 0, \"training\": false, \"iteration_begin\": 0, \"iteration_end\": 0, \"strict_shape\": false, \"missing\": NaN, \"cache_id\": 0}");
+
+        // The benchmark is meaningless unless all three agree.
+        for (int r = 0; r <= RowMask; r++)
+        {
+            var row = _rows.AsSpan(r * Cols, Cols);
+            float a = Ours(row), b = Dense(row), c = Direct(row);
+            if (BitConverter.SingleToInt32Bits(a) != BitConverter.SingleToInt32Bits(b) || BitConverter.SingleToInt32Bits(b) != BitConverter.SingleToInt32Bits(c))
+                throw new InvalidOperationException($"row {r}: C# {a:R}, PredictDense {b:R}, direct {c:R}");
+        }
+    }
+
+    private static byte[] Train(float[] x, float[] y)
+    {
+        nint dm, b;
+        fixed (float* px = x) BenchNative.Check(BenchNative.XGDMatrixCreateFromMat(px, TrainRows, Cols, float.NaN, &dm), "XGDMatrixCreateFromMat");
+        fixed (float* py = y) BenchNative.Check(BenchNative.XGDMatrixSetFloatInfo(dm, "label", py, TrainRows), "label");
+        BenchNative.Check(BenchNative.XGBoosterCreate(&dm, 1, &b), "XGBoosterCreate");
+        foreach (var (k, v) in new[] { ("objective", "reg:squarederror"), ("max_depth", "6"), ("eta", "0.3"), ("seed", "1") })
+            BenchNative.Check(BenchNative.XGBoosterSetParam(b, k, v), k);
+        for (int i = 0; i < 25; i++) BenchNative.Check(BenchNative.XGBoosterUpdateOneIter(b, i, dm), "update");
+        ulong len;
+        byte* buf;
+        BenchNative.Check(BenchNative.XGBoosterSaveModelToBuffer(b, "{\"format\": \"json\"}", &len, &buf), "save");
+        byte[] json = new ReadOnlySpan<byte>(buf, (int)len).ToArray();
+        BenchNative.XGBoosterFree(b);
+        BenchNative.XGDMatrixFree(dm);
+        return json;
+    }
+
+    private static byte* Utf8Z(string s)
+    {
+        byte[] bytes = Encoding.UTF8.GetBytes(s + "\0");
+        byte* p = (byte*)NativeMemory.Alloc((nuint)bytes.Length);
+        bytes.CopyTo(new Span<byte>(p, bytes.Length));
+        return p;
+    }
+
+    private ReadOnlySpan<float> NextRow()
+    {
+        int r = _next;
+        _next = (r + 1) & RowMask;
+        return _rows.AsSpan(r * Cols, Cols);
+    }
+
+    [Benchmark(Baseline = true)]
+    public float CSharpTreeEnsemble() => Ours(NextRow());
+
+    [Benchmark]
+    public float XGBoostPredictDense() => Dense(NextRow());
+
+    [Benchmark]
+    public float XGBoostPredictFromDenseDirect() => Direct(NextRow());
+
+    private float Ours(ReadOnlySpan<float> row)
+    {
+        _ensemble.Predict(row, _output);
+        return _output[0];
+    }
+
+    private float Dense(ReadOnlySpan<float> row) => _booster.PredictDense(row, 1, Cols)[0];
+
+    private float Direct(ReadOnlySpan<float> row)
+    {
+        row.CopyTo(new Span<float>(_directRow, Cols));
+        ulong* shape;
+        ulong dim;
+        float* result;
+        BenchNative.Check(BenchNative.XGBoosterPredictFromDense(_direct, _directValues, _directConfig, 0, &shape, &dim, &result), "predict");
+        return result[0];
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _booster.Dispose();
+        BenchNative.XGBoosterFree(_direct);
+        NativeMemory.Free(_directRow);
+        NativeMemory.Free(_directValues);
+        NativeMemory.Free(_directConfig);
+    }
+}
