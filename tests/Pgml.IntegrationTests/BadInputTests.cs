@@ -1,0 +1,214 @@
+using Npgsql;
+using Pgml.IntegrationTests.Infrastructure;
+
+namespace Pgml.IntegrationTests;
+
+/// <summary>
+/// Every bad input gets a clear ERROR with a proper SQLSTATE and a hint, and leaves nothing half-written:
+/// after each failure the catalog holds exactly what it held before.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class BadInputTests(PgCluster cluster)
+{
+    private const string Counts =
+        "SELECT (SELECT count(*) FROM pgml.projects) || '/' || (SELECT count(*) FROM pgml.snapshots) || '/' || " +
+        "(SELECT count(*) FROM pgml.models) || '/' || (SELECT count(*) FROM pgml.files) || '/' || (SELECT count(*) FROM pgml.deployments)";
+
+    private NpgsqlConnection Setup()
+    {
+        var c = cluster.Open();
+        PgCluster.Exec(c, """
+            CREATE TABLE IF NOT EXISTS bad_ok AS SELECT i::real AS x, (i % 5)::real AS z, (2 * i)::real AS y FROM generate_series(1, 100) i;
+            CREATE TABLE IF NOT EXISTS bad_empty (x real, y real);
+            CREATE TABLE IF NOT EXISTS bad_one_row AS SELECT 1::real AS x, 2::real AS y;
+            CREATE TABLE IF NOT EXISTS bad_text AS SELECT i::real AS x, 'k' || i AS name, i::real AS y FROM generate_series(1, 50) i;
+            CREATE TABLE IF NOT EXISTS bad_only_label AS SELECT i::real AS y FROM generate_series(1, 50) i;
+            CREATE TABLE IF NOT EXISTS bad_single_class AS SELECT i::real AS x, true AS label FROM generate_series(1, 50) i;
+            """);
+        if (PgCluster.Scalar<long>(c, "SELECT count(*) FROM pgml.projects WHERE name = 'bad undeployed'") == 0)
+            PgCluster.Exec(c, "SELECT * FROM pgml.train('bad undeployed', 'regression', 'bad_ok', 'y', algorithm => 'xgboost', " +
+                              "hyperparams => '{\"n_estimators\": 3}', automatic_deploy => false)");
+        return c;
+    }
+
+    /// <summary>Runs <paramref name="sql"/>, expects an error with <paramref name="sqlState"/>, and checks nothing was written.</summary>
+    private PostgresException Fails(string sql, string sqlState, string? messagePart = null)
+    {
+        using var c = Setup();
+        string before = PgCluster.Scalar<string>(c, Counts);
+        var e = Assert.Throws<PostgresException>(() => PgCluster.Exec(c, sql));
+        Assert.True(e.SqlState == sqlState, $"expected {sqlState}, got {e.SqlState}: {e.MessageText}");
+        if (messagePart is not null) Assert.Contains(messagePart, e.MessageText);
+        Assert.Equal(before, PgCluster.Scalar<string>(c, Counts));
+        Assert.Equal(1, PgCluster.Scalar<int>(c, "SELECT 1"));   // the connection is still usable
+        return e;
+    }
+
+    private static string Train(string args) => $"SELECT * FROM pgml.train({args})";
+
+    [Fact]
+    public void UnknownProjectAtPredict()
+    {
+        var e = Fails("SELECT pgml.predict('no such project', ARRAY[1, 2]::real[])", "42704", "project \"no such project\" does not exist");
+        Assert.Contains("pgml.train", e.Hint);
+    }
+
+    [Fact]
+    public void ProjectWithoutDeployedModel()
+    {
+        var e = Fails("SELECT pgml.predict('bad undeployed', ARRAY[1, 2]::real[])", "P0002", "has no deployed model");
+        Assert.Contains("pgml.deploy", e.Hint);
+    }
+
+    [Fact]
+    public void UnknownModelId() => Fails("SELECT pgml.predict(987654321::bigint, ARRAY[1, 2]::real[])", "42704", "model 987654321 does not exist");
+
+    [Fact]
+    public void MissingRelation()
+    {
+        var e = Fails(Train("'bad', 'regression', 'no_such_table', 'y', algorithm => 'xgboost'"), "42P01", "relation \"no_such_table\" does not exist");
+        Assert.Contains("search_path", e.Hint);
+    }
+
+    [Fact]
+    public void MissingColumn()
+    {
+        var e = Fails(Train("'bad', 'regression', 'bad_ok', 'nope', algorithm => 'xgboost'"), "42703", "column \"nope\" does not exist");
+        Assert.Contains("x, z, y", e.Hint);
+    }
+
+    [Theory]
+    [InlineData("bad_ok; DROP TABLE bad_ok")]
+    [InlineData("bad_ok\" ; DROP TABLE bad_ok; --")]
+    [InlineData("(SELECT 1)")]
+    [InlineData("bad_ok' OR '1'='1")]
+    public void RelationNameIsAnIdentifierNeverSql(string name)
+    {
+        string quoted = name.Replace("'", "''");
+        using var c = Setup();
+        string before = PgCluster.Scalar<string>(c, Counts);
+        var e = Assert.Throws<PostgresException>(() => PgCluster.Exec(c, Train($"'bad', 'regression', '{quoted}', 'y', algorithm => 'xgboost'")));
+        Assert.True(e.SqlState is "42P01" or "42602", $"{e.SqlState}: {e.MessageText}");   // undefined table or invalid name
+        Assert.Equal(before, PgCluster.Scalar<string>(c, Counts));
+        Assert.Equal(100L, PgCluster.Scalar<long>(c, "SELECT count(*) FROM bad_ok"));   // still there
+    }
+
+    [Fact]
+    public void EmptyTable() => Fails(Train("'bad', 'regression', 'bad_empty', 'y', algorithm => 'xgboost'"), "22000", "has no rows");
+
+    [Fact]
+    public void TooFewRowsForTheSplit()
+    {
+        var e = Fails(Train("'bad', 'regression', 'bad_one_row', 'y', algorithm => 'xgboost'"), "22000");
+        Assert.Contains("1 row", e.MessageText);
+        Assert.False(string.IsNullOrEmpty(e.Hint));
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-0.5")]
+    [InlineData("'NaN'")]
+    [InlineData("2.5")]
+    public void TestSizeOutOfRange(string testSize)
+    {
+        var e = Fails(Train($"'bad', 'regression', 'bad_ok', 'y', algorithm => 'xgboost', test_size => {testSize}"), "22023", "test_size");
+        Assert.False(string.IsNullOrEmpty(e.Hint));
+    }
+
+    [Fact]
+    public void TestSizeLeavingNoTrainingRows() => Fails(Train("'bad', 'regression', 'bad_ok', 'y', algorithm => 'xgboost', test_size => 100"), "22000");
+
+    [Fact]
+    public void UnknownAlgorithmIsRejectedByTheEnum() =>
+        Fails(Train("'bad', 'regression', 'bad_ok', 'y', algorithm => 'deep_magic'"), "22P02", "invalid input value for enum pgml.algorithm");
+
+    [Fact]
+    public void KnownButNotImplementedAlgorithmSaysSo()
+    {
+        var e = Fails(Train("'bad', 'regression', 'bad_ok', 'y'"), "0A000", "the algorithm linear is not implemented in pgml yet");
+        Assert.Contains("xgboost", e.Hint);
+    }
+
+    [Fact]
+    public void UnknownTask()
+    {
+        var e = Fails(Train("'bad', 'regresion', 'bad_ok', 'y', algorithm => 'xgboost'"), "22023", "unknown task \"regresion\"");
+        Assert.Contains("regression", e.Hint);
+    }
+
+    [Fact]
+    public void UnsupportedTask() => Fails(Train("'bad', 'clustering', 'bad_ok', 'y', algorithm => 'xgboost'"), "0A000", "clustering");
+
+    [Fact]
+    public void NewProjectWithoutTask() => Fails(Train("'bad new', relation_name => 'bad_ok', y_column_name => 'y', algorithm => 'xgboost'"), "22023", "pass a task");
+
+    [Fact]
+    public void TaskDifferentFromTheProjects() =>
+        Fails(Train("'bad undeployed', 'classification', 'bad_ok', 'y', algorithm => 'xgboost'"), "22023", "already exists with the task regression");
+
+    [Fact]
+    public void MalformedHyperparamsJson() =>
+        Fails(Train("'bad', 'regression', 'bad_ok', 'y', algorithm => 'xgboost', hyperparams => '{\"max_depth\": }'"), "22P02");
+
+    [Fact]
+    public void UnknownHyperparameterListsTheValidOnes()
+    {
+        var e = Fails(Train("'bad', 'regression', 'bad_ok', 'y', algorithm => 'xgboost', hyperparams => '{\"max_deep\": 3}'"), "22023", "max_deep");
+        Assert.Contains("max_depth", e.Hint);
+        Assert.Contains("n_estimators", e.Hint);
+    }
+
+    [Fact]
+    public void WrongHyperparameterType() =>
+        Fails(Train("'bad', 'regression', 'bad_ok', 'y', algorithm => 'xgboost', hyperparams => '{\"max_depth\": \"deep\"}'"), "22023", "max_depth");
+
+    [Fact]
+    public void TextFeatureColumn()
+    {
+        var e = Fails(Train("'bad', 'regression', 'bad_text', 'y', algorithm => 'xgboost'"), "42804", "feature column \"name\" has type text");
+        Assert.Contains("VIEW", e.Hint);
+    }
+
+    [Fact]
+    public void NoFeatureColumns() => Fails(Train("'bad', 'regression', 'bad_only_label', 'y', algorithm => 'xgboost'"), "22023", "no feature columns");
+
+    [Fact]
+    public void SingleClassForClassification() =>
+        Fails(Train("'bad cls', 'classification', 'bad_single_class', 'label', algorithm => 'xgboost'"), "22000", "single value");
+
+    [Fact]
+    public void NotImplementedOptionsSaySo()
+    {
+        Fails(Train("'bad', 'regression', 'bad_ok', 'y', algorithm => 'xgboost', search => 'grid'"), "0A000", "search");
+        Fails(Train("'bad', 'regression', 'bad_ok', 'y', algorithm => 'xgboost', preprocess => '{\"x\": {\"scale\": \"standard\"}}'"), "0A000", "preprocess");
+        Fails(Train("'bad', 'regression', 'bad_ok', 'y', algorithm => 'xgboost', materialize_snapshot => true"), "0A000", "materialize_snapshot");
+    }
+
+    [Fact]
+    public void FirstTrainingWithoutRelation() => Fails(Train("'bad first', 'regression', algorithm => 'xgboost'"), "22023", "relation_name and y_column_name are required");
+
+    [Fact]
+    public void WrongFeatureCountAtPredict()
+    {
+        using var c = Setup();
+        PgCluster.Exec(c, "SELECT * FROM pgml.deploy((SELECT max(m.id) FROM pgml.models m JOIN pgml.projects p ON p.id = m.project_id WHERE p.name = 'bad undeployed'))");
+        var e = Assert.Throws<PostgresException>(() => PgCluster.Scalar<float>(c, "SELECT pgml.predict('bad undeployed', ARRAY[1]::real[])"));
+        Assert.Equal("2202E", e.SqlState);
+        Assert.Contains("expects 2 features, but the array has 1", e.MessageText);
+        PgCluster.Exec(c, "DELETE FROM pgml.deployments WHERE project_id = (SELECT id FROM pgml.projects WHERE name = 'bad undeployed')");
+    }
+
+    [Fact]
+    public void CorruptStoredModelIsAClearError()
+    {
+        using var c = Setup();
+        PgCluster.Exec(c, "DROP TABLE IF EXISTS bad_corrupt; CREATE TABLE bad_corrupt AS SELECT i::real AS x, i::real AS y FROM generate_series(1, 50) i");
+        PgCluster.Exec(c, "SELECT * FROM pgml.train('bad corrupt', 'regression', 'bad_corrupt', 'y', algorithm => 'xgboost', hyperparams => '{\"n_estimators\": 3}')");
+        PgCluster.Exec(c, "UPDATE pgml.files SET data = 'not a model' WHERE path = 'estimator.json' AND model_id = " +
+                          "(SELECT max(m.id) FROM pgml.models m JOIN pgml.projects p ON p.id = m.project_id WHERE p.name = 'bad corrupt')");
+        var e = Assert.Throws<PostgresException>(() => PgCluster.Scalar<float>(c, "SELECT pgml.predict('bad corrupt', ARRAY[1]::real[])"));
+        Assert.Equal("22P03", e.SqlState);
+        Assert.False(string.IsNullOrEmpty(e.Hint));
+        Assert.Equal(1, PgCluster.Scalar<int>(c, "SELECT 1"));
+    }
+}
