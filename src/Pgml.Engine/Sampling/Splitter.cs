@@ -52,25 +52,25 @@ public static class Splitter
         }
     }
 
+    /// <summary>Checks test_size before any data is read: a fraction in (0, 1) or a whole row count of at least 1.</summary>
+    public static void ValidateTestSize(double testSize)
+    {
+        bool fraction = testSize > 0 && testSize < 1;
+        bool count = testSize >= 1 && double.IsFinite(testSize) && Math.Floor(testSize) == testSize;
+        if (!fraction && !count)
+            throw new InvalidParameterException(
+                $"invalid test_size {testSize.ToString("R", CultureInfo.InvariantCulture)}: expected a fraction between 0 and 1 (exclusive) or a whole number of rows of at least 1",
+                "Use e.g. test_size => 0.25 to test on a quarter of the rows, or test_size => 100 for 100 rows.");
+    }
+
     private static long TestRowCount(long rows, double testSize)
     {
+        ValidateTestSize(testSize);
         string shown = testSize.ToString("R", CultureInfo.InvariantCulture);
-        long testRows;
-        if (testSize > 0 && testSize < 1)
-        {
-            testRows = (long)Math.Round(rows * testSize, MidpointRounding.AwayFromZero);
-        }
-        else if (testSize >= 1 && double.IsFinite(testSize) && Math.Floor(testSize) == testSize)
-        {
-            // Beyond 2^63 the cast would overflow; any such count is larger than the relation anyway.
-            testRows = testSize >= long.MaxValue ? long.MaxValue : (long)testSize;
-        }
-        else
-        {
-            throw new InvalidParameterException(
-                $"invalid test_size {shown}: expected a fraction between 0 and 1 (exclusive) or a whole number of rows of at least 1",
-                "Use e.g. test_size => 0.25 to test on a quarter of the rows, or test_size => 100 for 100 rows.");
-        }
+        // Beyond 2^63 the cast would overflow; any such count is larger than the relation anyway.
+        long testRows = testSize < 1
+            ? (long)Math.Round(rows * testSize, MidpointRounding.AwayFromZero)
+            : testSize >= long.MaxValue ? long.MaxValue : (long)testSize;
 
         string relation = rows == 1 ? "1 row" : $"{rows} rows";
         if (rows - testRows < 1)

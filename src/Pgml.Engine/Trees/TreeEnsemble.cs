@@ -15,20 +15,22 @@ namespace Pgml.Engine.Trees;
 /// </remarks>
 public sealed class TreeEnsemble
 {
-    // Trees are walked four at a time so the four independent dependency chains of loads overlap in the CPU.
-    private const int Interleave = 4;
-
     private readonly TreeNode[] _nodes;
+    private readonly float[] _leafValues;
     private readonly int[] _roots;
     private readonly int[] _depths;
     private readonly int[] _groups;
-    private readonly int[] _blockSteps;
+    // Levels to walk for each block of 8 trees, then for the block of 4 that may follow: a block walks as many levels
+    // as its deepest tree while shallower trees sit on their self-looping leaves.
+    private readonly int[] _steps8;
+    private readonly int _steps4;
     private readonly float _baseMargin;
     private readonly TreeObjectiveKind _kind;
 
     private TreeEnsemble(XGBoostTreeFlattener.Result r)
     {
         _nodes = r.Nodes;
+        _leafValues = r.LeafValues;
         _roots = r.Roots;
         _depths = r.Depths;
         _groups = r.Groups;
@@ -37,11 +39,10 @@ public sealed class TreeEnsemble
         Objective = r.Objective;
         NumFeatures = r.NumFeatures;
         NumOutputs = r.NumOutputs;
-        // A block walks as many levels as its deepest tree; shallower trees sit on their self-looping leaves.
-        _blockSteps = new int[_roots.Length / Interleave];
-        for (int b = 0; b < _blockSteps.Length; b++)
-            for (int j = 0; j < Interleave; j++)
-                _blockSteps[b] = Math.Max(_blockSteps[b], _depths[b * Interleave + j]);
+        _steps8 = new int[_roots.Length / 8];
+        for (int b = 0; b < _steps8.Length; b++) _steps8[b] = _depths.AsSpan(b * 8, 8).ToArray().Max();
+        int rest = _steps8.Length * 8;
+        _steps4 = _roots.Length - rest >= 4 ? _depths.AsSpan(rest, 4).ToArray().Max() : 0;
     }
 
     /// <summary>Parses the JSON that XGBoost 1.7 saves (Booster.Save()). Throws <see cref="ModelFormatException"/> for anything unusable.</summary>
@@ -64,8 +65,19 @@ public sealed class TreeEnsemble
     {
         if (features.Length < NumFeatures) ThrowFeaturesTooShort(features.Length);
         if (margins.Length < NumOutputs) ThrowOutputTooShort(margins.Length);
-        if (NumOutputs == 1) margins[0] = SingleMargin(features);
-        else GroupMargins(features, margins);
+        if (NumOutputs == 1)
+        {
+            // A register accumulator: no store-to-load round trip per tree.
+            var sink = new SumSink { Sum = _baseMargin };
+            Walk(features, ref sink);
+            margins[0] = sink.Sum;
+        }
+        else
+        {
+            margins[..NumOutputs].Fill(_baseMargin);
+            var sink = new GroupSink(margins, _groups);
+            Walk(features, ref sink);
+        }
     }
 
     /// <summary>The objective's prediction (probability, mean, ...) exactly as XGBoost's predict returns it, except multi:softmax (see remarks).</summary>
@@ -75,74 +87,95 @@ public sealed class TreeEnsemble
         TreeObjective.Transform(_kind, output[..NumOutputs]);
     }
 
-    private float SingleMargin(ReadOnlySpan<float> features)
+    /// <summary>
+    /// Walks every tree and hands its leaf to the sink in tree order (float addition is not associative, and XGBoost
+    /// adds tree by tree). Trees go eight at a time: their eight independent chains of dependent loads overlap in the
+    /// CPU, which is where the speed comes from; a single tree's walk is one long latency chain.
+    /// </summary>
+    private void Walk<TSink>(ReadOnlySpan<float> features, ref TSink sink) where TSink : ILeafSink, allows ref struct
     {
         ref TreeNode nodes = ref MemoryMarshal.GetArrayDataReference(_nodes);
+        ref float leaves = ref MemoryMarshal.GetArrayDataReference(_leafValues);
         ref float f = ref MemoryMarshal.GetReference(features);
-        ref int roots = ref MemoryMarshal.GetArrayDataReference(_roots);
-        int[] blockSteps = _blockSteps;
-        float sum = _baseMargin;
-        int t = 0;
-        for (int b = 0; b < blockSteps.Length; b++, t += Interleave)
+        ref uint roots = ref Unsafe.As<int, uint>(ref MemoryMarshal.GetArrayDataReference(_roots));
+        int[] steps8 = _steps8;
+        nuint t = 0;
+        for (int b = 0; b < steps8.Length; b++, t += 8)
         {
-            int i0 = Unsafe.Add(ref roots, t), i1 = Unsafe.Add(ref roots, t + 1);
-            int i2 = Unsafe.Add(ref roots, t + 2), i3 = Unsafe.Add(ref roots, t + 3);
-            for (int s = blockSteps[b]; s > 0; s--)
+            uint i0 = Unsafe.Add(ref roots, t), i1 = Unsafe.Add(ref roots, t + 1);
+            uint i2 = Unsafe.Add(ref roots, t + 2), i3 = Unsafe.Add(ref roots, t + 3);
+            uint i4 = Unsafe.Add(ref roots, t + 4), i5 = Unsafe.Add(ref roots, t + 5);
+            uint i6 = Unsafe.Add(ref roots, t + 6), i7 = Unsafe.Add(ref roots, t + 7);
+            for (int s = steps8[b]; s > 0; s--)
+            {
+                i0 = TreeNode.Step(ref nodes, ref f, i0);
+                i1 = TreeNode.Step(ref nodes, ref f, i1);
+                i2 = TreeNode.Step(ref nodes, ref f, i2);
+                i3 = TreeNode.Step(ref nodes, ref f, i3);
+                i4 = TreeNode.Step(ref nodes, ref f, i4);
+                i5 = TreeNode.Step(ref nodes, ref f, i5);
+                i6 = TreeNode.Step(ref nodes, ref f, i6);
+                i7 = TreeNode.Step(ref nodes, ref f, i7);
+            }
+            sink.Add(t, Unsafe.Add(ref leaves, (nuint)i0));
+            sink.Add(t + 1, Unsafe.Add(ref leaves, (nuint)i1));
+            sink.Add(t + 2, Unsafe.Add(ref leaves, (nuint)i2));
+            sink.Add(t + 3, Unsafe.Add(ref leaves, (nuint)i3));
+            sink.Add(t + 4, Unsafe.Add(ref leaves, (nuint)i4));
+            sink.Add(t + 5, Unsafe.Add(ref leaves, (nuint)i5));
+            sink.Add(t + 6, Unsafe.Add(ref leaves, (nuint)i6));
+            sink.Add(t + 7, Unsafe.Add(ref leaves, (nuint)i7));
+        }
+        int n = _roots.Length;
+        if ((nuint)n - t >= 4)
+        {
+            uint i0 = Unsafe.Add(ref roots, t), i1 = Unsafe.Add(ref roots, t + 1);
+            uint i2 = Unsafe.Add(ref roots, t + 2), i3 = Unsafe.Add(ref roots, t + 3);
+            for (int s = _steps4; s > 0; s--)
             {
                 i0 = TreeNode.Step(ref nodes, ref f, i0);
                 i1 = TreeNode.Step(ref nodes, ref f, i1);
                 i2 = TreeNode.Step(ref nodes, ref f, i2);
                 i3 = TreeNode.Step(ref nodes, ref f, i3);
             }
-            // Added one at a time in tree order: float addition is not associative and XGBoost adds tree by tree.
-            sum += Unsafe.Add(ref nodes, i0).LeafValue;
-            sum += Unsafe.Add(ref nodes, i1).LeafValue;
-            sum += Unsafe.Add(ref nodes, i2).LeafValue;
-            sum += Unsafe.Add(ref nodes, i3).LeafValue;
+            sink.Add(t, Unsafe.Add(ref leaves, (nuint)i0));
+            sink.Add(t + 1, Unsafe.Add(ref leaves, (nuint)i1));
+            sink.Add(t + 2, Unsafe.Add(ref leaves, (nuint)i2));
+            sink.Add(t + 3, Unsafe.Add(ref leaves, (nuint)i3));
+            t += 4;
         }
         int[] depths = _depths;
-        for (; t < depths.Length; t++)
+        for (; t < (nuint)n; t++)
         {
-            int i = Unsafe.Add(ref roots, t);
+            uint i = Unsafe.Add(ref roots, t);
             for (int s = depths[t]; s > 0; s--) i = TreeNode.Step(ref nodes, ref f, i);
-            sum += Unsafe.Add(ref nodes, i).LeafValue;
+            sink.Add(t, Unsafe.Add(ref leaves, (nuint)i));
         }
-        return sum;
     }
 
-    private void GroupMargins(ReadOnlySpan<float> features, Span<float> margins)
+    // Sinks are generic arguments (not delegates) so the JIT specializes and inlines the walk for each.
+    private interface ILeafSink
     {
-        ref TreeNode nodes = ref MemoryMarshal.GetArrayDataReference(_nodes);
-        ref float f = ref MemoryMarshal.GetReference(features);
-        ref float m = ref MemoryMarshal.GetReference(margins);
-        ref int roots = ref MemoryMarshal.GetArrayDataReference(_roots);
-        ref int groups = ref MemoryMarshal.GetArrayDataReference(_groups);
-        margins[..NumOutputs].Fill(_baseMargin);
-        int[] blockSteps = _blockSteps;
-        int t = 0;
-        for (int b = 0; b < blockSteps.Length; b++, t += Interleave)
-        {
-            int i0 = Unsafe.Add(ref roots, t), i1 = Unsafe.Add(ref roots, t + 1);
-            int i2 = Unsafe.Add(ref roots, t + 2), i3 = Unsafe.Add(ref roots, t + 3);
-            for (int s = blockSteps[b]; s > 0; s--)
-            {
-                i0 = TreeNode.Step(ref nodes, ref f, i0);
-                i1 = TreeNode.Step(ref nodes, ref f, i1);
-                i2 = TreeNode.Step(ref nodes, ref f, i2);
-                i3 = TreeNode.Step(ref nodes, ref f, i3);
-            }
-            Unsafe.Add(ref m, Unsafe.Add(ref groups, t)) += Unsafe.Add(ref nodes, i0).LeafValue;
-            Unsafe.Add(ref m, Unsafe.Add(ref groups, t + 1)) += Unsafe.Add(ref nodes, i1).LeafValue;
-            Unsafe.Add(ref m, Unsafe.Add(ref groups, t + 2)) += Unsafe.Add(ref nodes, i2).LeafValue;
-            Unsafe.Add(ref m, Unsafe.Add(ref groups, t + 3)) += Unsafe.Add(ref nodes, i3).LeafValue;
-        }
-        int[] depths = _depths;
-        for (; t < depths.Length; t++)
-        {
-            int i = Unsafe.Add(ref roots, t);
-            for (int s = depths[t]; s > 0; s--) i = TreeNode.Step(ref nodes, ref f, i);
-            Unsafe.Add(ref m, Unsafe.Add(ref groups, t)) += Unsafe.Add(ref nodes, i).LeafValue;
-        }
+        void Add(nuint tree, float leaf);
+    }
+
+    private struct SumSink : ILeafSink
+    {
+        public float Sum;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Add(nuint tree, float leaf) => Sum += leaf;
+    }
+
+    private readonly ref struct GroupSink(Span<float> margins, int[] groups) : ILeafSink
+    {
+        private readonly Span<float> _margins = margins;
+        private readonly int[] _groups = groups;
+
+        // Groups were validated against NumOutputs at load and margins is at least NumOutputs long.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Add(nuint tree, float leaf) =>
+            Unsafe.Add(ref MemoryMarshal.GetReference(_margins), Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_groups), tree)) += leaf;
     }
 
     private void ThrowFeaturesTooShort(int length) =>

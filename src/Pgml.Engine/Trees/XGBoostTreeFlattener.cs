@@ -9,7 +9,7 @@ internal static class XGBoostTreeFlattener
 {
     public sealed record Result(
         TreeObjectiveKind Kind, string Objective, float BaseMargin, int NumFeatures, int NumOutputs,
-        TreeNode[] Nodes, int[] Roots, int[] Depths, int[] Groups);
+        TreeNode[] Nodes, float[] LeafValues, int[] Roots, int[] Depths, int[] Groups);
 
     public static Result Flatten(XGBoostJsonModel m)
     {
@@ -42,20 +42,21 @@ internal static class XGBoostTreeFlattener
             throw XGBoostJsonParser.Bad($"num_trees says {declared} but {trees.Count} trees are stored");
 
         var nodes = new List<TreeNode>();
+        var leafValues = new List<float>();
         var roots = new int[trees.Count];
         var depths = new int[trees.Count];
         for (int t = 0; t < trees.Count; t++)
         {
             if ((uint)treeInfo[t] >= (uint)numOutputs) throw XGBoostJsonParser.Bad($"tree {t} belongs to output group {treeInfo[t]} of {numOutputs}");
             roots[t] = nodes.Count;
-            depths[t] = AppendTree(trees[t], t, numFeatures, nodes);
+            depths[t] = AppendTree(trees[t], t, numFeatures, nodes, leafValues);
         }
         float baseMargin = TreeObjective.BaseMargin(kind, baseScore);
-        return new Result(kind, m.Objective, baseMargin, numFeatures, numOutputs, nodes.ToArray(), roots, depths, treeInfo);
+        return new Result(kind, m.Objective, baseMargin, numFeatures, numOutputs, nodes.ToArray(), leafValues.ToArray(), roots, depths, treeInfo);
     }
 
     /// <summary>Appends tree <paramref name="t"/> breadth-first and returns its depth (edges on the longest root-leaf path).</summary>
-    private static int AppendTree(XGBoostJsonTree tree, int t, int numFeatures, List<TreeNode> nodes)
+    private static int AppendTree(XGBoostJsonTree tree, int t, int numFeatures, List<TreeNode> nodes, List<float> leafValues)
     {
         int[] left = tree.LeftChildren ?? throw XGBoostJsonParser.Bad($"tree {t} has no left_children");
         int[] right = tree.RightChildren ?? throw XGBoostJsonParser.Bad($"tree {t} has no right_children");
@@ -85,7 +86,8 @@ internal static class XGBoostTreeFlattener
             int self = first + k;
             if (left[id] == -1)
             {
-                nodes.Add(TreeNode.Leaf(self, cond[id]));
+                nodes.Add(TreeNode.Leaf(self));
+                leafValues.Add(cond[id]);
                 continue;
             }
             int l = left[id], r = right[id];
@@ -98,6 +100,7 @@ internal static class XGBoostTreeFlattener
             depth[l] = depth[r] = depth[id] + 1;
             maxDepth = Math.Max(maxDepth, depth[l]);
             nodes.Add(TreeNode.Split(feature[id], cond[id], defaultLeft[id], first + count));
+            leafValues.Add(0f);
             queue[count++] = l;
             queue[count++] = r;
         }

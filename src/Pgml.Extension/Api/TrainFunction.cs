@@ -62,6 +62,7 @@ internal static class TrainFunction
         if (runtime is "python")
             Pg.Notice("pgml has no Python runtime: the model is trained in-process by the C# engine (runtime ignored).");
 
+        long? reuseSnapshot = null;
         if (relationName is null)
         {
             var last = project is null ? null : Snapshots.LastOfProject(project.Id);
@@ -74,19 +75,17 @@ internal static class TrainFunction
             yColumn = last.YColumnName;
             testSize = last.TestSize;
             sampling = last.TestSampling;
+            reuseSnapshot = last.Id;
         }
         if (yColumn is null)
             throw new PgmlException(SqlState.InvalidParameterValue,
                 $"y_column_name is required for the supervised task {effectiveTask}",
                 "Pass the name of the label column as y_column_name.");
-        if (!(testSize > 0) || double.IsInfinity(testSize))
-            throw new PgmlException(SqlState.InvalidParameterValue,
-                $"test_size must be a fraction in (0, 1) or a row count of at least 1, not {testSize}",
-                "The default, 0.25, holds out a quarter of the rows for scoring.");
+        Engine.Splitter.ValidateTestSize(testSize);
 
         project ??= Projects.Create(projectName, effectiveTask);
         var outcome = new TrainingRun(project, algorithm, hyperparams, relationName, yColumn, testSize, sampling,
-            automaticDeploy).Execute();
+            automaticDeploy, reuseSnapshot).Execute();
         Result.Row(project.Name, project.Task, algorithm, outcome.Deployed ? "t" : "f");
     }
 

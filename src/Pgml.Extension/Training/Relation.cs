@@ -12,6 +12,7 @@ internal sealed record Relation(uint Oid, string QualifiedName, IReadOnlyList<Co
 {
     public static Relation Resolve(string name)
     {
+        RelationName.Validate(name);
         Spi.Query("SELECT c.oid, format('%I.%I', n.nspname, c.relname) FROM pg_catalog.pg_class c " +
                   "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = pg_catalog.to_regclass($1)",
             1, SqlArg.Of(name));

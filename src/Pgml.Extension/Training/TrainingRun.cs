@@ -23,7 +23,7 @@ internal sealed record TrainingOutcome(long ModelId, bool Deployed);
 /// </summary>
 internal sealed unsafe class TrainingRun(
     Project project, string algorithm, string hyperparams, string relationName, string yColumn, double testSize,
-    string sampling, bool automaticDeploy)
+    string sampling, bool automaticDeploy, long? reuseSnapshot)
 {
     private readonly TaskKind _task = project.Task == "classification" ? TaskKind.Classification : TaskKind.Regression;
 
@@ -36,7 +36,9 @@ internal sealed unsafe class TrainingRun(
         var xgbTask = _task == TaskKind.Classification ? XGBoostTask.Classification : XGBoostTask.Regression;
         var parameters = XGBoostParameters.Parse(hyperparams, xgbTask);   // bad hyperparams fail before reading rows
 
-        long snapshotId = Snapshots.Create(relation.QualifiedName, label.Name, testSize, sampling, ColumnsJson(label, features));
+        // Reusing a snapshot reuses its seed, so models trained on it see the same split (given the same rows).
+        long snapshotId = reuseSnapshot
+            ?? Snapshots.Create(relation.QualifiedName, label.Name, testSize, sampling, ColumnsJson(label, features));
         var (x, y) = RowReader.Read(relation, label, features);
         using (x)
         using (y)
