@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs every test: the engine's unit tests (no database), the integration tests (Npgsql against a cluster their
+# fixture creates), and the pg_regress suite against the private cluster (make test starts it). Prints one summary.
+set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$PGML_ROOT"
+passed=0 failed=0 status=0
+
+run_dotnet() {
+    local project=$1 log
+    log=$(mktemp)
+    echo "==> $project"
+    dotnet test "$project" -c Release -nologo 2>&1 | tee "$log" | grep -E '^\s*(Failed|Passed!|Failed!)|\[FAIL\]|Error Message|^\s+(Assert|Expected|Actual)' || true
+    local line p f
+    line=$(grep -E '(Passed|Failed)!' "$log" | tail -1)
+    p=$(sed -nE 's/.*Passed: +([0-9]+).*/\1/p' <<<"$line"); f=$(sed -nE 's/.*Failed: +([0-9]+).*/\1/p' <<<"$line")
+    if [ -z "$p" ]; then echo "   (no test summary: build or run failure)"; tail -20 "$log"; status=1; f=1; p=0; fi
+    passed=$((passed + p)); failed=$((failed + f))
+    [ "$f" = 0 ] || status=1
+    rm -f "$log"
+}
+
+run_dotnet tests/Pgml.Engine.Tests
+run_dotnet tests/Pgml.IntegrationTests
+
+echo "==> pg_regress (extension/test)"
+log=$(mktemp)
+make -s -C extension installcheck PGHOST="$PGHOST" PGPORT="$PGPORT" PGUSER=postgres >"$log" 2>&1
+rc=$?
+grep -E '^(test |ok |not ok )| tests (passed|failed)' "$log" || true
+total=$(grep -cE '^test ' "$log" || true)
+bad=$(grep -cE '^test .*(FAILED|failed)' "$log" || true)
+if [ "$rc" != 0 ]; then
+    status=1
+    [ "$bad" -gt 0 ] || bad=1
+    cat extension/test/regression.diffs 2>/dev/null | head -60
+fi
+passed=$((passed + total - bad)); failed=$((failed + bad))
+rm -f "$log"
+
+echo
+echo "tests: $passed passed, $failed failed"
+exit $status
