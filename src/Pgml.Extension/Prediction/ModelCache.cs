@@ -21,6 +21,7 @@ internal static class ModelCache
 
     public static int Count => ById.Count;
     public static long Loads { get; private set; }
+    public static double LastLoadMilliseconds { get; private set; }
 
     public static LoadedModel ForProject(ReadOnlySpan<byte> name)
     {
@@ -79,6 +80,7 @@ internal static class ModelCache
     private static LoadedModel LoadModel(long id)
     {
         Pg.WatchDeployments();
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         var stored = Catalog.Files.Load(id)
             ?? throw new PgmlException(SqlState.UndefinedObject, $"model {id} does not exist",
                 "List the models with: SELECT id, algorithm FROM pgml.models;");
@@ -87,6 +89,7 @@ internal static class ModelCache
         var model = new LoadedModel(id, metadata, trees);
         ById[id] = model;
         Loads++;
+        LastLoadMilliseconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         return model;
     }
 }
