@@ -106,12 +106,33 @@ save_pending_error(MemoryContext callerContext)
 		FreeErrorData(edata);
 }
 
+/*
+ * The body of every callback C# calls: PostgreSQL code between GUARDED_BEGIN and GUARDED_END runs inside PG_TRY;
+ * an error is saved as pending and the callback returns -1 instead of longjmp-ing over managed frames. While an
+ * error is pending, every callback fails at once.
+ */
+#define GUARDED_BEGIN \
+	MemoryContext guarded_cxt = CurrentMemoryContext; \
+	volatile int32_t guarded_rc = 0; \
+	if (pending_error) \
+		return -1; \
+	PG_TRY(); \
+	{
+
+#define GUARDED_END \
+		MemoryContextSwitchTo(guarded_cxt); \
+	} \
+	PG_CATCH(); \
+	{ \
+		save_pending_error(guarded_cxt); \
+		guarded_rc = -1; \
+	} \
+	PG_END_TRY(); \
+	return guarded_rc;
+
 static int32_t
 cb_check_interrupts(void)
 {
-	MemoryContext cxt = CurrentMemoryContext;
-	volatile int32_t rc = 0;
-
 	if (pending_error)
 		return -1;
 	if (signals_blocked)
@@ -121,58 +142,23 @@ cb_check_interrupts(void)
 		pthread_sigmask(SIG_BLOCK, &pg_signals, NULL);
 	}
 	if (!INTERRUPTS_PENDING_CONDITION())
-		return 0;
-	PG_TRY();
+		return 0;				/* the fast path: no setjmp */
 	{
-		CHECK_FOR_INTERRUPTS();	/* ERROR longjmps to PG_CATCH; FATAL exits the process cleanly */
+		GUARDED_BEGIN
+			CHECK_FOR_INTERRUPTS();	/* ERROR longjmps to PG_CATCH; FATAL exits the process cleanly */
+		GUARDED_END
 	}
-	PG_CATCH();
-	{
-		save_pending_error(cxt);
-		rc = -1;
-	}
-	PG_END_TRY();
-	return rc;
 }
 
 static int32_t
 cb_log(int32_t level, const char *message)
 {
-	MemoryContext cxt = CurrentMemoryContext;
-	volatile int32_t rc = 0;
-	int			elevel;
+	static const int elevels[] = {DEBUG1, LOG, INFO, NOTICE, WARNING};
+	int			elevel = elevels[(level >= 0 && level <= 4) ? level : 4];
 
-	if (pending_error)
-		return -1;
-	switch (level)
-	{
-		case 0:
-			elevel = DEBUG1;
-			break;
-		case 1:
-			elevel = LOG;
-			break;
-		case 2:
-			elevel = INFO;
-			break;
-		case 3:
-			elevel = NOTICE;
-			break;
-		default:
-			elevel = WARNING;
-			break;
-	}
-	PG_TRY();
-	{
+	GUARDED_BEGIN
 		ereport(elevel, (errmsg_internal("%s", message)));
-	}
-	PG_CATCH();
-	{
-		save_pending_error(cxt);
-		rc = -1;
-	}
-	PG_END_TRY();
-	return rc;
+	GUARDED_END
 }
 
 static void
@@ -186,27 +172,37 @@ ensure_spi_connected(void)
 	}
 }
 
-/* Turns PgmlParams into SPI arguments, in the current (SPI procedure) memory context. */
-static void
-convert_params(int32_t nparams, const PgmlParam *params, Oid *types, Datum *values, char *nulls)
+/* Query arguments as SPI wants them, in the current (SPI procedure) memory context. */
+typedef struct SpiArgs
 {
+	Oid		   *types;
+	Datum	   *values;
+	char	   *nulls;
+} SpiArgs;
+
+/* PgmlParams to SPI arguments: text through the type's input function, bytea from raw bytes. */
+static SpiArgs
+convert_params(int32_t nparams, const PgmlParam *params)
+{
+	SpiArgs		a;
+
+	a.types = palloc(sizeof(Oid) * Max(nparams, 1));
+	a.values = palloc(sizeof(Datum) * Max(nparams, 1));
+	a.nulls = palloc(sizeof(char) * Max(nparams, 1));
 	for (int i = 0; i < nparams; i++)
 	{
-		types[i] = params[i].type_oid;
+		a.types[i] = params[i].type_oid;
+		a.nulls[i] = params[i].value == NULL ? 'n' : ' ';
+		a.values[i] = (Datum) 0;
 		if (params[i].value == NULL)
-		{
-			values[i] = (Datum) 0;
-			nulls[i] = 'n';
 			continue;
-		}
-		nulls[i] = ' ';
 		if (params[i].type_oid == BYTEAOID && params[i].length >= 0)
 		{
 			bytea	   *b = (bytea *) palloc(VARHDRSZ + params[i].length);
 
 			SET_VARSIZE(b, VARHDRSZ + params[i].length);
 			memcpy(VARDATA(b), params[i].value, params[i].length);
-			values[i] = PointerGetDatum(b);
+			a.values[i] = PointerGetDatum(b);
 		}
 		else
 		{
@@ -214,130 +210,83 @@ convert_params(int32_t nparams, const PgmlParam *params, Oid *types, Datum *valu
 			Oid			ioparam;
 
 			getTypeInputInfo(params[i].type_oid, &input, &ioparam);
-			values[i] = OidInputFunctionCall(input, unconstify(char *, params[i].value), ioparam, -1);
+			a.values[i] = OidInputFunctionCall(input, unconstify(char *, params[i].value), ioparam, -1);
 		}
 	}
+	return a;
 }
 
 static int32_t
 cb_spi_execute(const char *sql, int32_t nparams, const PgmlParam *params, int32_t read_only,
 			   int64_t max_rows, int64_t *processed)
 {
-	MemoryContext cxt = CurrentMemoryContext;
-	volatile int32_t rc = 0;
-
-	if (pending_error)
-		return -1;
 	*processed = 0;
-	PG_TRY();
 	{
-		Oid		   *types;
-		Datum	   *values;
-		char	   *nulls;
-		int			ret;
+		GUARDED_BEGIN
+			SpiArgs		a;
+			int			ret;
 
-		ensure_spi_connected();
-		if (SPI_tuptable)
-			SPI_freetuptable(SPI_tuptable);
-		types = palloc(sizeof(Oid) * Max(nparams, 1));
-		values = palloc(sizeof(Datum) * Max(nparams, 1));
-		nulls = palloc(sizeof(char) * Max(nparams, 1));
-		convert_params(nparams, params, types, values, nulls);
-		ret = SPI_execute_with_args(sql, nparams, types, values, nulls, read_only != 0, max_rows);
-		if (ret < 0)
-			elog(ERROR, "pgml: SPI_execute failed: %s", SPI_result_code_string(ret));
-		*processed = (int64_t) SPI_processed;
-		MemoryContextSwitchTo(cxt);
+			ensure_spi_connected();
+			if (SPI_tuptable)
+				SPI_freetuptable(SPI_tuptable);
+			a = convert_params(nparams, params);
+			ret = SPI_execute_with_args(sql, nparams, a.types, a.values, a.nulls, read_only != 0, max_rows);
+			if (ret < 0)
+				elog(ERROR, "pgml: SPI_execute failed: %s", SPI_result_code_string(ret));
+			*processed = (int64_t) SPI_processed;
+		GUARDED_END
 	}
-	PG_CATCH();
-	{
-		save_pending_error(cxt);
-		rc = -1;
-	}
-	PG_END_TRY();
-	return rc;
 }
 
 /* A value of the last SPI result: bytea as raw bytes, anything else in its text form. */
 static int32_t
 cb_spi_value(int64_t row, int32_t column, const char **data, int32_t *length, int32_t *isnull)
 {
-	MemoryContext cxt = CurrentMemoryContext;
-	volatile int32_t rc = 0;
-
-	if (pending_error)
-		return -1;
 	*data = NULL;
 	*length = 0;
 	*isnull = 1;
-	PG_TRY();
 	{
-		SPITupleTable *tt = SPI_tuptable;
-		bool		null;
-		Datum		d;
+		GUARDED_BEGIN
+			SPITupleTable *tt = SPI_tuptable;
+			bool		null;
+			Datum		d;
 
-		if (tt == NULL || row < 0 || (uint64) row >= SPI_processed || column < 1 || column > tt->tupdesc->natts)
-			elog(ERROR, "pgml: result value (%lld, %d) out of range", (long long) row, column);
-		d = SPI_getbinval(tt->vals[row], tt->tupdesc, column, &null);
-		if (!null)
-		{
-			*isnull = 0;
-			if (SPI_gettypeid(tt->tupdesc, column) == BYTEAOID)
+			if (tt == NULL || row < 0 || (uint64) row >= SPI_processed || column < 1 || column > tt->tupdesc->natts)
+				elog(ERROR, "pgml: result value (%lld, %d) out of range", (long long) row, column);
+			d = SPI_getbinval(tt->vals[row], tt->tupdesc, column, &null);
+			if (!null)
 			{
-				bytea	   *b = DatumGetByteaPP(d);
+				*isnull = 0;
+				if (SPI_gettypeid(tt->tupdesc, column) == BYTEAOID)
+				{
+					bytea	   *b = DatumGetByteaPP(d);
 
-				*data = VARDATA_ANY(b);
-				*length = VARSIZE_ANY_EXHDR(b);
+					*data = VARDATA_ANY(b);
+					*length = VARSIZE_ANY_EXHDR(b);
+				}
+				else
+				{
+					*data = SPI_getvalue(tt->vals[row], tt->tupdesc, column);
+					*length = strlen(*data);
+				}
 			}
-			else
-			{
-				char	   *s = SPI_getvalue(tt->vals[row], tt->tupdesc, column);
-
-				*data = s;
-				*length = strlen(s);
-			}
-		}
-		MemoryContextSwitchTo(cxt);
+		GUARDED_END
 	}
-	PG_CATCH();
-	{
-		save_pending_error(cxt);
-		rc = -1;
-	}
-	PG_END_TRY();
-	return rc;
 }
 
 static int32_t
 cb_cursor_open(const char *sql, int32_t nparams, const PgmlParam *params, void **portal)
 {
-	MemoryContext cxt = CurrentMemoryContext;
-	volatile int32_t rc = 0;
-
-	if (pending_error)
-		return -1;
 	*portal = NULL;
-	PG_TRY();
 	{
-		Oid		   *types;
-		Datum	   *values;
-		char	   *nulls;
+		GUARDED_BEGIN
+			SpiArgs		a;
 
-		ensure_spi_connected();
-		types = palloc(sizeof(Oid) * Max(nparams, 1));
-		values = palloc(sizeof(Datum) * Max(nparams, 1));
-		nulls = palloc(sizeof(char) * Max(nparams, 1));
-		convert_params(nparams, params, types, values, nulls);
-		*portal = SPI_cursor_open_with_args(NULL, sql, nparams, types, values, nulls, true, 0);
-		MemoryContextSwitchTo(cxt);
+			ensure_spi_connected();
+			a = convert_params(nparams, params);
+			*portal = SPI_cursor_open_with_args(NULL, sql, nparams, a.types, a.values, a.nulls, true, 0);
+		GUARDED_END
 	}
-	PG_CATCH();
-	{
-		save_pending_error(cxt);
-		rc = -1;
-	}
-	PG_END_TRY();
-	return rc;
 }
 
 /* Datum of a numeric-like type to float4; NULL is NaN (a missing value). */
@@ -374,82 +323,55 @@ static int32_t
 cb_cursor_fetch(void *portal, int64_t max_rows, int32_t nlabels, float *labels,
 				int32_t nfeatures, float *features, int64_t *fetched)
 {
-	MemoryContext cxt = CurrentMemoryContext;
-	volatile int32_t rc = 0;
-
-	if (pending_error)
-		return -1;
 	*fetched = 0;
-	PG_TRY();
 	{
-		SPITupleTable *tt;
-		TupleDesc	desc;
-		Oid		   *types;
-		uint64		n;
+		GUARDED_BEGIN
+			SPITupleTable *tt;
+			uint64		n;
 
-		SPI_cursor_fetch((Portal) portal, true, max_rows);
-		tt = SPI_tuptable;
-		n = SPI_processed;
-		if (n > 0)
-		{
-			desc = tt->tupdesc;
-			if (desc->natts != nlabels + nfeatures)
-				elog(ERROR, "pgml: cursor returned %d columns, expected %d", desc->natts, nlabels + nfeatures);
-			types = palloc(sizeof(Oid) * desc->natts);
-			for (int c = 0; c < desc->natts; c++)
-				types[c] = TupleDescAttr(desc, c)->atttypid;
-			for (uint64 r = 0; r < n; r++)
+			SPI_cursor_fetch((Portal) portal, true, max_rows);
+			tt = SPI_tuptable;
+			n = SPI_processed;
+			if (n > 0)
 			{
-				HeapTuple	tuple = tt->vals[r];
-				float	   *row = features + r * nfeatures;
+				TupleDesc	desc = tt->tupdesc;
+				Oid		   *types;
 
+				if (desc->natts != nlabels + nfeatures)
+					elog(ERROR, "pgml: cursor returned %d columns, expected %d", desc->natts, nlabels + nfeatures);
+				types = palloc(sizeof(Oid) * desc->natts);
 				for (int c = 0; c < desc->natts; c++)
+					types[c] = TupleDescAttr(desc, c)->atttypid;
+				for (uint64 r = 0; r < n; r++)
 				{
-					bool		isnull;
-					Datum		d = heap_getattr(tuple, c + 1, desc, &isnull);
-					float		v = datum_to_float(d, isnull, types[c]);
+					float	   *row = features + r * nfeatures;
 
-					if (c < nlabels)
-						labels[r * nlabels + c] = v;
-					else
-						row[c - nlabels] = v;
+					for (int c = 0; c < desc->natts; c++)
+					{
+						bool		isnull;
+						Datum		d = heap_getattr(tt->vals[r], c + 1, desc, &isnull);
+						float		v = datum_to_float(d, isnull, types[c]);
+
+						if (c < nlabels)
+							labels[r * nlabels + c] = v;
+						else
+							row[c - nlabels] = v;
+					}
 				}
+				pfree(types);
 			}
-			pfree(types);
-		}
-		SPI_freetuptable(tt);
-		*fetched = (int64_t) n;
-		MemoryContextSwitchTo(cxt);
+			SPI_freetuptable(tt);
+			*fetched = (int64_t) n;
+		GUARDED_END
 	}
-	PG_CATCH();
-	{
-		save_pending_error(cxt);
-		rc = -1;
-	}
-	PG_END_TRY();
-	return rc;
 }
 
 static int32_t
 cb_cursor_close(void *portal)
 {
-	MemoryContext cxt = CurrentMemoryContext;
-	volatile int32_t rc = 0;
-
-	if (pending_error)
-		return -1;
-	PG_TRY();
-	{
+	GUARDED_BEGIN
 		SPI_cursor_close((Portal) portal);
-		MemoryContextSwitchTo(cxt);
-	}
-	PG_CATCH();
-	{
-		save_pending_error(cxt);
-		rc = -1;
-	}
-	PG_END_TRY();
-	return rc;
+	GUARDED_END
 }
 
 /* Copies a result row into the call's memory context (not SPI's, which ends before the result is built). */
@@ -458,13 +380,7 @@ static MemoryContext result_context = NULL;
 static int32_t
 cb_emit_row(int32_t ncolumns, const char *const *values)
 {
-	MemoryContext cxt = CurrentMemoryContext;
-	volatile int32_t rc = 0;
-
-	if (pending_error)
-		return -1;
-	PG_TRY();
-	{
+	GUARDED_BEGIN
 		char	  **row;
 
 		MemoryContextSwitchTo(result_context);
@@ -473,15 +389,7 @@ cb_emit_row(int32_t ncolumns, const char *const *values)
 			row[i] = values[i] ? pstrdup(values[i]) : NULL;
 		result_rows = lappend(result_rows, row);
 		result_ncolumns = ncolumns;
-		MemoryContextSwitchTo(cxt);
-	}
-	PG_CATCH();
-	{
-		save_pending_error(cxt);
-		rc = -1;
-	}
-	PG_END_TRY();
-	return rc;
+	GUARDED_END
 }
 
 static void
@@ -495,22 +403,9 @@ resolve_deployments_relid(void)
 static int32_t
 cb_watch_deployments(void)
 {
-	MemoryContext cxt = CurrentMemoryContext;
-	volatile int32_t rc = 0;
-
-	if (pending_error)
-		return -1;
-	PG_TRY();
-	{
+	GUARDED_BEGIN
 		resolve_deployments_relid();
-	}
-	PG_CATCH();
-	{
-		save_pending_error(cxt);
-		rc = -1;
-	}
-	PG_END_TRY();
-	return rc;
+	GUARDED_END
 }
 
 /*
