@@ -28,7 +28,7 @@ internal static class TreeObjective
         switch (name)
         {
             // binary:logitraw belongs here: XGBoost 1.7 gives it the identity ProbToMargin, so base_score is a raw margin.
-            case "reg:squarederror" or "reg:linear" or "reg:squaredlogerror" or "reg:pseudohubererror" or "reg:absoluteerror"
+            case "reg:squarederror" or "reg:squaredlogerror" or "reg:pseudohubererror" or "reg:absoluteerror"
                 or "binary:logitraw":
                 kind = TreeObjectiveKind.Identity; return true;
             case "reg:logistic" or "binary:logistic":
