@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using BenchmarkDotNet.Attributes;
+using Pgml.Engine.Data;
 using Pgml.Engine.Trees;
 using Pgml.Engine.XGBoost;
 
@@ -11,7 +12,8 @@ namespace Pgml.Bench;
 /// the flights benchmark's n_estimators = 25), C# evaluator versus libxgboost's in-place predictor.
 /// </summary>
 [MemoryDiagnoser]
-[ShortRunJob]
+// Short enough that the whole run takes about a minute, long enough that the error bars are a few percent.
+[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 8)]
 public unsafe class OneRowPredictionBenchmarks
 {
     private const int Cols = 10;
@@ -23,9 +25,10 @@ public unsafe class OneRowPredictionBenchmarks
     private int _next;
     private TreeEnsemble _ensemble = null!;
     private Booster _booster = null!;
+    private Booster _boosterDefaultThreads = null!;
     private readonly float[] _output = new float[1];
 
-    private nint _direct;
+    private Booster _direct = null!;
     private float* _directRow;
     private byte* _directValues;
     private byte* _directConfig;
@@ -55,12 +58,10 @@ public unsafe class OneRowPredictionBenchmarks
         _booster = Booster.Load(json);
         // One thread: for a single row OpenMP only adds fork/join overhead, so this is XGBoost's best case.
         _booster.SetParam("nthread", "1");
+        _boosterDefaultThreads = Booster.Load(json);
 
-        nint h;
-        BenchNative.Check(BenchNative.XGBoosterCreate(null, 0, &h), "XGBoosterCreate");
-        fixed (byte* p = json) BenchNative.Check(BenchNative.XGBoosterLoadModelFromBuffer(h, p, (ulong)json.Length), "load");
-        BenchNative.Check(BenchNative.XGBoosterSetParam(h, "nthread", "1"), "nthread");
-        _direct = h;
+        _direct = Booster.Load(json);
+        _direct.SetParam("nthread", "1");
         // The array interface embeds the data address, so a fixed native row buffer lets both strings be built once.
         _directRow = (float*)NativeMemory.Alloc(Cols, sizeof(float));
         _directValues = Utf8Z($"{{\"data\": [{(ulong)_directRow}, true], \"shape\": [1, {Cols}], \"typestr\": \"<f4\", \"version\": 3}}");
@@ -70,28 +71,20 @@ public unsafe class OneRowPredictionBenchmarks
         for (int r = 0; r <= RowMask; r++)
         {
             var row = _rows.AsSpan(r * Cols, Cols);
-            float a = Ours(row), b = Dense(row), c = Direct(row);
-            if (BitConverter.SingleToInt32Bits(a) != BitConverter.SingleToInt32Bits(b) || BitConverter.SingleToInt32Bits(b) != BitConverter.SingleToInt32Bits(c))
-                throw new InvalidOperationException($"row {r}: C# {a:R}, PredictDense {b:R}, direct {c:R}");
+            float a = Ours(row), b = Dense(row), c = Direct(row), d = _boosterDefaultThreads.PredictDense(row, 1, Cols)[0];
+            if (BitConverter.SingleToInt32Bits(a) != BitConverter.SingleToInt32Bits(b) || BitConverter.SingleToInt32Bits(b) != BitConverter.SingleToInt32Bits(c)
+                || BitConverter.SingleToInt32Bits(c) != BitConverter.SingleToInt32Bits(d))
+                throw new InvalidOperationException($"row {r}: C# {a:R}, PredictDense {b:R}, direct {c:R}, default threads {d:R}");
         }
     }
 
+    /// <summary>Trains the model the way pgml.train does (XGBoostTrainer, pgml's defaults).</summary>
     private static byte[] Train(float[] x, float[] y)
     {
-        nint dm, b;
-        fixed (float* px = x) BenchNative.Check(BenchNative.XGDMatrixCreateFromMat(px, TrainRows, Cols, float.NaN, &dm), "XGDMatrixCreateFromMat");
-        fixed (float* py = y) BenchNative.Check(BenchNative.XGDMatrixSetFloatInfo(dm, "label", py, TrainRows), "label");
-        BenchNative.Check(BenchNative.XGBoosterCreate(&dm, 1, &b), "XGBoosterCreate");
-        foreach (var (k, v) in new[] { ("objective", "reg:squarederror"), ("max_depth", "6"), ("eta", "0.3"), ("seed", "1") })
-            BenchNative.Check(BenchNative.XGBoosterSetParam(b, k, v), k);
-        for (int i = 0; i < 25; i++) BenchNative.Check(BenchNative.XGBoosterUpdateOneIter(b, i, dm), "update");
-        ulong len;
-        byte* buf;
-        BenchNative.Check(BenchNative.XGBoosterSaveModelToBuffer(b, "{\"format\": \"json\"}", &len, &buf), "save");
-        byte[] json = new ReadOnlySpan<byte>(buf, (int)len).ToArray();
-        BenchNative.XGBoosterFree(b);
-        BenchNative.XGDMatrixFree(dm);
-        return json;
+        using var features = new NativeMatrix(Cols, TrainRows);
+        for (int r = 0; r < TrainRows; r++) features.AppendRow(x.AsSpan(r * Cols, Cols));
+        var p = XGBoostParameters.Parse("{\"n_estimators\": 25, \"max_depth\": 6, \"eta\": 0.3, \"seed\": 1}", XGBoostTask.Regression);
+        return XGBoostTrainer.Train(features, y, TrainRows, XGBoostTask.Regression, 0, p, () => { });
     }
 
     private static byte* Utf8Z(string s)
@@ -118,6 +111,10 @@ public unsafe class OneRowPredictionBenchmarks
     [Benchmark]
     public float XGBoostPredictFromDenseDirect() => Direct(NextRow());
 
+    /// <summary>What a booster loaded with default settings costs: XGBoost's OpenMP pool with every core.</summary>
+    [Benchmark]
+    public float XGBoostPredictDenseDefaultThreads() => _boosterDefaultThreads.PredictDense(NextRow(), 1, Cols)[0];
+
     private float Ours(ReadOnlySpan<float> row)
     {
         _ensemble.Predict(row, _output);
@@ -132,7 +129,7 @@ public unsafe class OneRowPredictionBenchmarks
         ulong* shape;
         ulong dim;
         float* result;
-        BenchNative.Check(BenchNative.XGBoosterPredictFromDense(_direct, _directValues, _directConfig, 0, &shape, &dim, &result), "predict");
+        XGBoostNative.Check(XGBoostNative.XGBoosterPredictFromDenseUtf8(_direct.Handle, _directValues, _directConfig, 0, &shape, &dim, &result), "predict");
         return result[0];
     }
 
@@ -140,7 +137,8 @@ public unsafe class OneRowPredictionBenchmarks
     public void Cleanup()
     {
         _booster.Dispose();
-        BenchNative.XGBoosterFree(_direct);
+        _boosterDefaultThreads.Dispose();
+        _direct.Dispose();
         NativeMemory.Free(_directRow);
         NativeMemory.Free(_directValues);
         NativeMemory.Free(_directConfig);

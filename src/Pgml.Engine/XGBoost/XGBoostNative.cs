@@ -22,6 +22,8 @@ internal static unsafe partial class XGBoostNative
     [LibraryImport(Lib)] internal static partial int XGBoosterUpdateOneIter(nint booster, int iter, nint dtrain);
     [LibraryImport(Lib)] internal static partial int XGBoosterPredict(nint booster, nint dmat, int optionMask, uint ntreeLimit, int training, ulong* outLen, float** outResult);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial int XGBoosterPredictFromDense(nint booster, string values, string config, nint proxy, ulong** outShape, ulong* outDim, float** outResult);
+    // The same call with pre-encoded UTF-8 strings, so a caller that builds them once marshals nothing per call.
+    [LibraryImport(Lib, EntryPoint = "XGBoosterPredictFromDense")] internal static partial int XGBoosterPredictFromDenseUtf8(nint booster, byte* values, byte* config, nint proxy, ulong** outShape, ulong* outDim, float** outResult);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial int XGBoosterSaveModelToBuffer(nint booster, string config, ulong* outLen, byte** outBuf);
     [LibraryImport(Lib)] internal static partial int XGBoosterLoadModelFromBuffer(nint booster, void* buf, ulong len);
 
