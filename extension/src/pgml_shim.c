@@ -28,6 +28,7 @@
 #include "fmgr.h"
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "portability/instr_time.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/inval.h"
@@ -431,9 +432,13 @@ load_engine(void)
 	char		path[MAXPGPATH];
 	void	   *handle;
 	int32_t		rc;
+	instr_time	t0,
+				t1,
+				t2;
 
 	if (engine_loaded)
 		return;
+	INSTR_TIME_SET_CURRENT(t0);
 	snprintf(path, sizeof(path), "%s/%s", pkglib_path, ENGINE_LIBRARY);
 	handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 	if (handle == NULL)
@@ -451,6 +456,7 @@ load_engine(void)
 				 errmsg("pgml engine library \"%s\" lacks its entry points", path),
 				 errhint("pgml.so and %s come from different builds; reinstall both.", ENGINE_LIBRARY)));
 
+	INSTR_TIME_SET_CURRENT(t1);
 	callbacks.abi_version = PGML_ABI_VERSION;
 	callbacks.check_interrupts = cb_check_interrupts;
 	callbacks.log = cb_log;
@@ -468,12 +474,17 @@ load_engine(void)
 	block_signals();
 	rc = cs_init(&callbacks);
 	unblock_signals();
+	INSTR_TIME_SET_CURRENT(t2);
 	if (rc != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
 				 errmsg("pgml engine failed to start: %s", managed_error.message),
 				 errhint("pgml.so and %s come from different builds; reinstall both.", ENGINE_LIBRARY)));
 	engine_loaded = true;
+	INSTR_TIME_SUBTRACT(t2, t1);
+	INSTR_TIME_SUBTRACT(t1, t0);
+	elog(DEBUG1, "pgml engine started: dlopen %.3f ms, runtime start %.3f ms",
+		 INSTR_TIME_GET_MILLISEC(t1), INSTR_TIME_GET_MILLISEC(t2));
 }
 
 static void

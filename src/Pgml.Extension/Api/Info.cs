@@ -19,6 +19,6 @@ internal static class Info
             $"{{\"allocated_bytes\": {GC.GetAllocatedBytesForCurrentThread()}, \"heap_bytes\": {GC.GetTotalMemory(false)}, " +
             $"\"committed_bytes\": {gc.TotalCommittedBytes}, \"gen0_collections\": {GC.CollectionCount(0)}, " +
             $"\"gen2_collections\": {GC.CollectionCount(2)}, \"cached_models\": {ModelCache.Count}, " +
-            $"\"model_loads\": {ModelCache.Loads}, \"last_model_load_ms\": {ModelCache.LastLoadMilliseconds:F3}, \"framework\": \"{RuntimeInformation.FrameworkDescription}\"}}");
+            $"\"model_loads\": {ModelCache.Loads}, \"last_model_load_ms\": {ModelCache.LastLoadMilliseconds:F3}, \"last_model_parse_ms\": {ModelCache.LastParseMilliseconds:F3}, \"framework\": \"{RuntimeInformation.FrameworkDescription}\"}}");
     }
 }

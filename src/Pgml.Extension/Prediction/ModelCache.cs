@@ -22,6 +22,7 @@ internal static class ModelCache
     public static int Count => ById.Count;
     public static long Loads { get; private set; }
     public static double LastLoadMilliseconds { get; private set; }
+    public static double LastParseMilliseconds { get; private set; }
 
     public static LoadedModel ForProject(ReadOnlySpan<byte> name)
     {
@@ -84,12 +85,14 @@ internal static class ModelCache
         var stored = Catalog.Files.Load(id)
             ?? throw new PgmlException(SqlState.UndefinedObject, $"model {id} does not exist",
                 "List the models with: SELECT id, algorithm FROM pgml.models;");
+        long fetched = System.Diagnostics.Stopwatch.GetTimestamp();
         var metadata = ModelMetadata.FromJson(stored.Metadata);
         var trees = TreeEnsemble.FromXGBoostJson(stored.Estimator);
         var model = new LoadedModel(id, metadata, trees);
         ById[id] = model;
         Loads++;
         LastLoadMilliseconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        LastParseMilliseconds = System.Diagnostics.Stopwatch.GetElapsedTime(fetched).TotalMilliseconds;
         return model;
     }
 }

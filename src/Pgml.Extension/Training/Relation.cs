@@ -8,12 +8,13 @@ internal sealed record Column(string Name, string Quoted, string PgType, char Ca
 /// A table or view named by the user, resolved through the catalog as an identifier (regclass): the user's text is
 /// never pasted into SQL; queries use the quoted names the catalog returns.
 /// </summary>
-internal sealed record Relation(uint Oid, string QualifiedName, IReadOnlyList<Column> Columns)
+/// <param name="EstimatedRows">The planner's estimate (pg_class.reltuples); 0 when unknown (views, never analyzed).</param>
+internal sealed record Relation(uint Oid, string QualifiedName, IReadOnlyList<Column> Columns, long EstimatedRows)
 {
     public static Relation Resolve(string name)
     {
         RelationName.Validate(name);
-        Spi.Query("SELECT c.oid, format('%I.%I', n.nspname, c.relname) FROM pg_catalog.pg_class c " +
+        Spi.Query("SELECT c.oid, format('%I.%I', n.nspname, c.relname), greatest(c.reltuples, 0)::bigint FROM pg_catalog.pg_class c " +
                   "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = pg_catalog.to_regclass($1)",
             1, SqlArg.Of(name));
         string? oid = Spi.Text(0, 1);
@@ -22,6 +23,7 @@ internal sealed record Relation(uint Oid, string QualifiedName, IReadOnlyList<Co
                 "Check the name and the search_path, or qualify it as schema.table (quote mixed-case names: '\"MyTable\"').");
         uint relOid = uint.Parse(oid, System.Globalization.CultureInfo.InvariantCulture);
         string qualified = Spi.Text(0, 2)!;
+        long estimatedRows = Spi.Int64(0, 3) ?? 0;
 
         long n = Spi.Query(
             "SELECT a.attname, quote_ident(a.attname), format_type(a.atttypid, a.atttypmod), t.typcategory, " +
@@ -32,7 +34,7 @@ internal sealed record Relation(uint Oid, string QualifiedName, IReadOnlyList<Co
         for (long r = 0; r < n; r++)
             columns.Add(new Column(Spi.Text(r, 1)!, Spi.Text(r, 2)!, Spi.Text(r, 3)!, Spi.Text(r, 4)![0],
                 Spi.Bool(r, 5) == true, (int)r + 1));
-        return new Relation(relOid, qualified, columns);
+        return new Relation(relOid, qualified, columns, estimatedRows);
     }
 
     public Column Column(string name) =>

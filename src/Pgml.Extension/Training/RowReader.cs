@@ -14,8 +14,11 @@ internal static unsafe class RowReader
     public static (NativeMatrix Features, NativeMatrix Labels) Read(Relation relation, Column label, IReadOnlyList<Column> features)
     {
         string sql = $"SELECT {label.Quoted}, {string.Join(", ", features.Select(f => f.Quoted))} FROM {relation.QualifiedName}";
-        var x = new NativeMatrix(features.Count, BatchRows);
-        var y = new NativeMatrix(1, BatchRows);
+        // Sized from the planner's estimate (plus a margin) so that a large table is not grown by doubling, which
+        // would briefly hold two copies; the estimate only sizes the buffer, growth still handles any count.
+        long initial = Math.Max(BatchRows, relation.EstimatedRows + relation.EstimatedRows / 20 + BatchRows);
+        var x = new NativeMatrix(features.Count, initial);
+        var y = new NativeMatrix(1, initial);
         try
         {
             using var cursor = Spi.Open(sql);
