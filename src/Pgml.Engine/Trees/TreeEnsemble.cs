@@ -19,9 +19,13 @@ public sealed class TreeEnsemble
     private readonly TreeGroup[] _groups;
     private readonly float _baseMargin;
     private readonly TreeObjectiveKind _kind;
+    // Kept for ToCompiled; the evaluator reads the same node and leaf arrays.
+    private readonly XGBoostTreeFlattener.Result _flat;
 
+    /// <summary><paramref name="r"/> must have passed <see cref="XGBoostTreeFlattener.Validate"/>.</summary>
     private TreeEnsemble(XGBoostTreeFlattener.Result r)
     {
+        _flat = r;
         _nodes = r.Nodes;
         _leafValues = r.LeafValues;
         _baseMargin = r.BaseMargin;
@@ -41,6 +45,15 @@ public sealed class TreeEnsemble
     /// <summary>Parses the JSON that XGBoost 1.7 saves (Booster.Save()). Throws <see cref="ModelFormatException"/> for anything unusable.</summary>
     public static TreeEnsemble FromXGBoostJson(ReadOnlySpan<byte> json) =>
         new(XGBoostTreeFlattener.Flatten(XGBoostJsonParser.Parse(json)));
+
+    /// <summary>
+    /// Loads the compact form <see cref="ToCompiled"/> writes: a copy and a validation pass, no JSON parsing, for a fast
+    /// first prediction. Throws <see cref="ModelFormatException"/> for anything corrupt, truncated or from a newer pgml.
+    /// </summary>
+    public static TreeEnsemble FromCompiled(ReadOnlySpan<byte> bytes) => new(CompiledTreeFormat.Read(bytes));
+
+    /// <summary>The flattened ensemble in pgml's versioned binary format (see CompiledTreeFormat.cs), a cache of the XGBoost JSON.</summary>
+    public byte[] ToCompiled() => CompiledTreeFormat.Write(_flat);
 
     /// <summary>Features the model expects; the feature span passed to prediction must be at least this long.</summary>
     public int NumFeatures { get; }

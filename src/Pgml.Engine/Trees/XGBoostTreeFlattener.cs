@@ -1,9 +1,9 @@
 namespace Pgml.Engine.Trees;
 
 /// <summary>
-/// Validates a parsed XGBoost model and lays its trees out as one <see cref="TreeNode"/> array. Each tree is
-/// renumbered breadth-first from its root: siblings become adjacent, unreachable (pruned) nodes are dropped, and a
-/// child always comes after its parent, so no corrupt model can make the evaluator loop or index out of range.
+/// Lays a parsed XGBoost model's trees out as one <see cref="TreeNode"/> array. Each tree is renumbered breadth-first
+/// from its root: siblings become adjacent, unreachable (pruned) nodes are dropped, and a child always comes after its
+/// parent. <see cref="Validate"/> then checks the result with the same rules the compiled form is loaded with.
 /// </summary>
 internal static class XGBoostTreeFlattener
 {
@@ -26,14 +26,11 @@ internal static class XGBoostTreeFlattener
         int numClass = m.NumClass is null ? 0 : XGBoostJsonParser.ParseInt(m.NumClass, "num_class");
         int numTarget = m.NumTarget is null ? 1 : XGBoostJsonParser.ParseInt(m.NumTarget, "num_target");
         float baseScore = XGBoostJsonParser.ParseFloat(m.BaseScore ?? throw XGBoostJsonParser.Bad("base_score is missing"), "base_score");
-        if (numFeatures < 0 || numClass < 0 || numTarget < 1) throw XGBoostJsonParser.Bad("negative num_feature, num_class or num_target");
+        if (numClass < 0 || numTarget < 1) throw XGBoostJsonParser.Bad("negative num_class or num_target");
         if (numTarget > 1)
             throw new ModelFormatException($"multi-target XGBoost models ({numTarget} targets) are not supported by the tree evaluator");
-        int numOutputs;
-        if (kind == TreeObjectiveKind.Softmax)
-            numOutputs = numClass >= 1 ? numClass : throw XGBoostJsonParser.Bad($"{m.Objective} needs num_class >= 1, got {numClass}");
-        else
-            numOutputs = numClass <= 1 ? 1 : throw XGBoostJsonParser.Bad($"objective {m.Objective} with num_class = {numClass}");
+        // Validate rejects a class count that does not fit the objective.
+        int numOutputs = kind == TreeObjectiveKind.Softmax ? numClass : Math.Max(numClass, 1);
 
         var trees = m.Trees ?? throw XGBoostJsonParser.Bad("gradient_booster.model.trees is missing");
         var treeInfo = m.TreeInfo ?? throw XGBoostJsonParser.Bad("gradient_booster.model.tree_info is missing");
@@ -47,16 +44,83 @@ internal static class XGBoostTreeFlattener
         var depths = new int[trees.Count];
         for (int t = 0; t < trees.Count; t++)
         {
-            if ((uint)treeInfo[t] >= (uint)numOutputs) throw XGBoostJsonParser.Bad($"tree {t} belongs to output group {treeInfo[t]} of {numOutputs}");
             roots[t] = nodes.Count;
-            depths[t] = AppendTree(trees[t], t, numFeatures, nodes, leafValues);
+            depths[t] = AppendTree(trees[t], t, nodes, leafValues);
         }
         float baseMargin = TreeObjective.BaseMargin(kind, baseScore);
-        return new Result(kind, m.Objective, baseMargin, numFeatures, numOutputs, nodes.ToArray(), leafValues.ToArray(), roots, depths, treeInfo);
+        var result = new Result(kind, m.Objective, baseMargin, numFeatures, numOutputs, nodes.ToArray(), leafValues.ToArray(), roots, depths, treeInfo);
+        Validate(result, XGBoostJsonParser.Bad);
+        return result;
+    }
+
+    /// <summary>
+    /// Checks everything the evaluator takes on trust: it indexes with Unsafe.Add, so one bad index reads outside the
+    /// arrays, and it walks a fixed number of levels, so a wrong depth ends the walk off a leaf. Both load paths (XGBoost
+    /// JSON after flattening, the compiled form after copying) call this, so the rules exist once.
+    /// </summary>
+    public static void Validate(Result r, Func<string, ModelFormatException> bad)
+    {
+        if (!TreeObjective.TryParse(r.Objective, out var kind) || kind != r.Kind)
+            throw bad($"objective '{r.Objective}' is unknown or does not match evaluator kind {(int)r.Kind}");
+        if (r.NumFeatures < 0) throw bad($"negative feature count {r.NumFeatures}");
+        if (r.Kind == TreeObjectiveKind.Softmax ? r.NumOutputs < 1 : r.NumOutputs != 1)
+            throw bad($"objective {r.Objective} with {r.NumOutputs} outputs (num_class)");
+        int numTrees = r.Roots.Length, numNodes = r.Nodes.Length;
+        // XGBoost grows one tree per output per round; the bound also stops a corrupt class count from allocating
+        // one TreeGroup per bogus class.
+        if (r.NumOutputs > Math.Max(numTrees, 1)) throw bad($"{r.NumOutputs} outputs but only {numTrees} trees");
+        if (r.Depths.Length != numTrees || r.Groups.Length != numTrees || r.LeafValues.Length != numNodes)
+            throw bad($"{numTrees} roots, {r.Depths.Length} depths, {r.Groups.Length} groups, {numNodes} nodes, {r.LeafValues.Length} leaf values");
+        if (numTrees == 0 ? numNodes != 0 : r.Roots[0] != 0) throw bad("the trees do not start at node 0");
+        // Trees are contiguous: tree t holds nodes [Roots[t], Roots[t + 1]), the last one ends at the last node.
+        for (int t = 0; t < numTrees; t++)
+        {
+            if ((uint)r.Groups[t] >= (uint)r.NumOutputs) throw bad($"tree {t} belongs to output group {r.Groups[t]} of {r.NumOutputs}");
+            int start = r.Roots[t], end = t + 1 < numTrees ? r.Roots[t + 1] : numNodes;
+            if (end <= start || end > numNodes) throw bad($"tree {t} spans nodes {start} to {end} of {numNodes}");
+            int depth = ValidateTree(r, t, start, end, bad);
+            if (r.Depths[t] != depth) throw bad($"tree {t} is {depth} levels deep, the model says {r.Depths[t]}");
+        }
+    }
+
+    /// <summary>
+    /// Checks that nodes [start, end) are one tree in the breadth-first layout Flatten writes and returns its depth.
+    /// Each split's children are the next two nodes not yet claimed, so every node has exactly one parent, children
+    /// come after their parent (the walk cannot loop) and stay inside the tree. A leaf has a NaN threshold and points
+    /// to itself, so stepping from it stays put.
+    /// </summary>
+    private static int ValidateTree(Result r, int t, int start, int end, Func<string, ModelFormatException> bad)
+    {
+        // [start, next) are claimed (the root and every child seen so far); the current level ends at levelEnd.
+        int next = start + 1, levelEnd = start + 1, depth = 0;
+        for (int i = start; i < end; i++)
+        {
+            if (i >= next) throw bad($"tree {t}: node {i - start} is not reachable from the root");
+            if (i == levelEnd)
+            {
+                depth++;
+                levelEnd = next;
+            }
+            TreeNode node = r.Nodes[i];
+            if (float.IsNaN(node.Threshold))
+            {
+                if (node.Left != (uint)i || node.Feature != 0 || node.MissingRight != 0)
+                    throw bad($"tree {t}: node {i - start} has a NaN threshold but is not a leaf pointing to itself");
+                continue;
+            }
+            if (node.Feature >= (uint)r.NumFeatures)
+                throw bad($"tree {t}: node {i - start} splits on feature {(int)node.Feature} but the model has {r.NumFeatures} features");
+            if (node.MissingRight > 1) throw bad($"tree {t}: node {i - start} has missing direction {node.MissingRight}");
+            if (node.Left != (uint)next || end - next < 2)
+                throw bad($"tree {t}: node {i - start} has children at {(long)node.Left - start}, expected {next - start} of {end - start} nodes");
+            next += 2;
+        }
+        // Breadth-first, so the last node is on the deepest level.
+        return depth;
     }
 
     /// <summary>Appends tree <paramref name="t"/> breadth-first and returns its depth (edges on the longest root-leaf path).</summary>
-    private static int AppendTree(XGBoostJsonTree tree, int t, int numFeatures, List<TreeNode> nodes, List<float> leafValues)
+    private static int AppendTree(XGBoostJsonTree tree, int t, List<TreeNode> nodes, List<float> leafValues)
     {
         int[] left = tree.LeftChildren ?? throw XGBoostJsonParser.Bad($"tree {t} has no left_children");
         int[] right = tree.RightChildren ?? throw XGBoostJsonParser.Bad($"tree {t} has no right_children");
@@ -93,9 +157,7 @@ internal static class XGBoostTreeFlattener
             int l = left[id], r = right[id];
             if ((uint)l >= (uint)n || (uint)r >= (uint)n || placed[l] || placed[r] || l == r)
                 throw XGBoostJsonParser.Bad($"tree {t}: node {id} has invalid children {l} and {r}");
-            if ((uint)feature[id] >= (uint)numFeatures)
-                throw XGBoostJsonParser.Bad($"tree {t}: node {id} splits on feature {feature[id]} but the model has {numFeatures} features");
-            if (float.IsNaN(cond[id])) throw XGBoostJsonParser.Bad($"tree {t}: node {id} has a NaN split condition");
+            // Feature range and NaN conditions are left to Validate, which sees them in the flattened nodes.
             placed[l] = placed[r] = true;
             depth[l] = depth[r] = depth[id] + 1;
             maxDepth = Math.Max(maxDepth, depth[l]);

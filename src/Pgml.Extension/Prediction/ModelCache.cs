@@ -82,17 +82,46 @@ internal static class ModelCache
     {
         Pg.WatchDeployments();
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var stored = Catalog.Files.Load(id)
-            ?? throw new PgmlException(SqlState.UndefinedObject, $"model {id} does not exist",
-                "List the models with: SELECT id, algorithm FROM pgml.models;");
+        var files = Catalog.Files.Load(id, ModelMetadata.FileName, Catalog.Files.CompiledPath);
+        if (!files.TryGetValue(ModelMetadata.FileName, out var metadataBytes))
+        {
+            if (!Catalog.Files.ModelExists(id))
+                throw new PgmlException(SqlState.UndefinedObject, $"model {id} does not exist",
+                    "List the models with: SELECT id, algorithm FROM pgml.models;");
+            throw new PgmlException(SqlState.InvalidBinaryRepresentation,
+                $"model {id} is incomplete: pgml.files lacks its {ModelMetadata.FileName}", "Retrain the model.");
+        }
         long fetched = System.Diagnostics.Stopwatch.GetTimestamp();
-        var metadata = ModelMetadata.FromJson(stored.Metadata);
-        var trees = TreeEnsemble.FromXGBoostJson(stored.Estimator);
+        var metadata = ModelMetadata.FromJson(metadataBytes);
+        var trees = LoadTrees(id, files.GetValueOrDefault(Catalog.Files.CompiledPath));
         var model = new LoadedModel(id, metadata, trees);
         ById[id] = model;
         Loads++;
         LastLoadMilliseconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         LastParseMilliseconds = System.Diagnostics.Stopwatch.GetElapsedTime(fetched).TotalMilliseconds;
         return model;
+    }
+
+    /// <summary>
+    /// The compiled trees when they are there and sound; otherwise the XGBoost JSON, the source of truth (a model
+    /// stored by a pgml without the compiled form, or one whose compiled bytes were damaged, still predicts).
+    /// </summary>
+    private static TreeEnsemble LoadTrees(long id, byte[]? compiled)
+    {
+        if (compiled is not null)
+        {
+            try
+            {
+                return TreeEnsemble.FromCompiled(compiled);
+            }
+            catch (Engine.ModelFormatException e)
+            {
+                Pg.Log(Pg.Level.Warning, $"pgml: the compiled trees of model {id} are unusable ({e.Message}); loading its XGBoost JSON instead");
+            }
+        }
+        var json = Catalog.Files.Load(id, Catalog.Files.EstimatorPath).GetValueOrDefault(Catalog.Files.EstimatorPath)
+            ?? throw new PgmlException(SqlState.InvalidBinaryRepresentation,
+                $"model {id} is incomplete: pgml.files lacks its {Catalog.Files.EstimatorPath}", "Retrain the model.");
+        return TreeEnsemble.FromXGBoostJson(json);
     }
 }

@@ -61,7 +61,8 @@ internal sealed unsafe class TrainingRun(
             fit.Stop();
 
             var score = Stopwatch.StartNew();
-            var metrics = Score(estimator, x, labels, plan.TrainRows, classes.Length);
+            var trees = TreeEnsemble.FromXGBoostJson(estimator);
+            var metrics = Score(trees, x, labels, plan.TrainRows, classes.Length);
             score.Stop();
             metrics["fit_time"] = fit.Elapsed.TotalSeconds;
             metrics["score_time"] = score.Elapsed.TotalSeconds;
@@ -70,6 +71,7 @@ internal sealed unsafe class TrainingRun(
             long modelId = Models.Insert(new NewModel(project.Id, snapshotId, features.Count, algorithm, hyperparams,
                 MetricsJson(metrics), null, "{}", "{}"));
             Files.Save(modelId, Files.EstimatorPath, estimator);
+            Files.Save(modelId, Files.CompiledPath, trees.ToCompiled());
             Files.Save(modelId, ModelMetadata.FileName, metadata.ToJson());
             bool deployed = automaticDeploy ? AutoDeploy(modelId, metrics) : NoDeploy();
             return new TrainingOutcome(modelId, deployed);
@@ -136,9 +138,8 @@ internal sealed unsafe class TrainingRun(
     };
 
     /// <summary>Scores on the held-out rows with the same C# evaluator that serves predictions.</summary>
-    private unsafe Dictionary<string, double> Score(byte[] estimator, NativeMatrix x, ReadOnlySpan<float> labels, long trainRows, int numClasses)
+    private unsafe Dictionary<string, double> Score(TreeEnsemble trees, NativeMatrix x, ReadOnlySpan<float> labels, long trainRows, int numClasses)
     {
-        var trees = TreeEnsemble.FromXGBoostJson(estimator);
         int testRows = checked((int)(x.Rows - trainRows));
         int outputs = Math.Max(1, trees.NumOutputs);
         var predicted = new float[testRows * outputs];
