@@ -204,9 +204,20 @@ public sealed class BadInputTests(PgCluster cluster)
         using var c = Setup();
         PgCluster.Exec(c, "DROP TABLE IF EXISTS bad_corrupt; CREATE TABLE bad_corrupt AS SELECT i::real AS x, i::real AS y FROM generate_series(1, 50) i");
         PgCluster.Exec(c, "SELECT * FROM pgml.train('bad corrupt', 'regression', 'bad_corrupt', 'y', algorithm => 'xgboost', hyperparams => '{\"n_estimators\": 3}')");
-        PgCluster.Exec(c, "UPDATE pgml.files SET data = 'not a model' WHERE path = 'estimator.json' AND model_id = " +
-                          "(SELECT max(m.id) FROM pgml.models m JOIN pgml.projects p ON p.id = m.project_id WHERE p.name = 'bad corrupt')");
-        var e = Assert.Throws<PostgresException>(() => PgCluster.Scalar<float>(c, "SELECT pgml.predict('bad corrupt', ARRAY[1]::real[])"));
+        const string model = "(SELECT max(m.id) FROM pgml.models m JOIN pgml.projects p ON p.id = m.project_id WHERE p.name = 'bad corrupt')";
+        const string predict = "SELECT pgml.predict('bad corrupt', ARRAY[20]::real[])";
+        float good = PgCluster.Scalar<float>(c, predict);
+
+        // damaged compiled trees: a WARNING, and the XGBoost JSON (the source of truth) still answers the same
+        PgCluster.Exec(c, $"UPDATE pgml.files SET data = 'PGMLTREE garbage' WHERE path = 'estimator.compiled' AND model_id = {model}");
+        var warnings = new List<string>();
+        c.Notice += (_, e) => warnings.Add(e.Notice.MessageText);
+        Assert.Equal(good, PgCluster.Scalar<float>(c, predict));
+        Assert.Contains(warnings, w => w.Contains("compiled trees") && w.Contains("XGBoost JSON"));
+
+        // both damaged: a clear error, and the connection lives
+        PgCluster.Exec(c, $"UPDATE pgml.files SET data = 'not a model' WHERE path = 'estimator.json' AND model_id = {model}");
+        var e = Assert.Throws<PostgresException>(() => PgCluster.Scalar<float>(c, predict));
         Assert.Equal("22P03", e.SqlState);
         Assert.False(string.IsNullOrEmpty(e.Hint));
         Assert.Equal(1, PgCluster.Scalar<int>(c, "SELECT 1"));
