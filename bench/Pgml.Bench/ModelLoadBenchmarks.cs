@@ -1,7 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using Pgml.Engine.Data;
 using Pgml.Engine.Trees;
-using Pgml.Engine.XGBoost;
 
 namespace Pgml.Bench;
 
@@ -15,8 +13,7 @@ namespace Pgml.Bench;
 [SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 8)]
 public class ModelLoadBenchmarks
 {
-    private const int Cols = 10;
-    private const int TrainRows = 5000;
+    private const int Cols = FlightsShapedModel.Cols;
 
     private byte[] _json = null!;
     private byte[] _compiled = null!;
@@ -24,27 +21,10 @@ public class ModelLoadBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        // The same data and parameters as OneRowPredictionBenchmarks, so the model is the same.
-        var rng = new Random(42);
-        var x = new float[TrainRows * Cols];
-        var y = new float[TrainRows];
-        for (int r = 0; r < TrainRows; r++)
-        {
-            double s = 0;
-            for (int c = 0; c < Cols; c++)
-            {
-                float v = (float)(rng.NextDouble() * 10 - 5);
-                s += (c % 3 - 1) * v + (c == 2 ? Math.Sin(v) * 3 : 0);
-                x[r * Cols + c] = rng.NextDouble() < 0.1 ? float.NaN : v;
-            }
-            y[r] = (float)s;
-        }
-        using var features = new NativeMatrix(Cols, TrainRows);
-        for (int r = 0; r < TrainRows; r++) features.AppendRow(x.AsSpan(r * Cols, Cols));
-        var p = XGBoostParameters.Parse("{\"n_estimators\": 25, \"max_depth\": 6, \"eta\": 0.3, \"seed\": 1}", XGBoostTask.Regression);
-        _json = XGBoostTrainer.Train(features, y, TrainRows, XGBoostTask.Regression, 0, p, () => { });
-        var ensemble = TreeEnsemble.FromXGBoostJson(_json);
-        if (ensemble.NumTrees != 25) throw new InvalidOperationException($"expected 25 trees, got {ensemble.NumTrees}");
+        var model = FlightsShapedModel.Train();
+        var x = model.Rows;
+        _json = model.Json;
+        var ensemble = model.Ensemble;
         _compiled = ensemble.ToCompiled();
         Console.WriteLine($"// model sizes: XGBoost JSON {_json.Length} bytes, compiled {_compiled.Length} bytes");
 

@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using BenchmarkDotNet.Attributes;
-using Pgml.Engine.Data;
 using Pgml.Engine.Trees;
 using Pgml.Engine.XGBoost;
 
@@ -16,8 +15,7 @@ namespace Pgml.Bench;
 [SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 8)]
 public unsafe class OneRowPredictionBenchmarks
 {
-    private const int Cols = 10;
-    private const int TrainRows = 5000;
+    private const int Cols = FlightsShapedModel.Cols;
     // Rows rotate so that neither side gets a branch predictor trained on a single path.
     private const int RowMask = 1023;
 
@@ -36,24 +34,10 @@ public unsafe class OneRowPredictionBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var rng = new Random(42);
-        var x = new float[TrainRows * Cols];
-        var y = new float[TrainRows];
-        for (int r = 0; r < TrainRows; r++)
-        {
-            double s = 0;
-            for (int c = 0; c < Cols; c++)
-            {
-                float v = (float)(rng.NextDouble() * 10 - 5);
-                s += (c % 3 - 1) * v + (c == 2 ? Math.Sin(v) * 3 : 0);
-                x[r * Cols + c] = rng.NextDouble() < 0.1 ? float.NaN : v;
-            }
-            y[r] = (float)s;
-        }
-        byte[] json = Train(x, y);
-        _rows = x[..((RowMask + 1) * Cols)];
-        _ensemble = TreeEnsemble.FromXGBoostJson(json);
-        if (_ensemble.NumTrees != 25) throw new InvalidOperationException($"expected 25 trees, got {_ensemble.NumTrees}");
+        var model = FlightsShapedModel.Train();
+        byte[] json = model.Json;
+        _rows = model.Rows[..((RowMask + 1) * Cols)];
+        _ensemble = model.Ensemble;
 
         _booster = Booster.Load(json);
         // One thread: for a single row OpenMP only adds fork/join overhead, so this is XGBoost's best case.
@@ -76,15 +60,6 @@ public unsafe class OneRowPredictionBenchmarks
                 || BitConverter.SingleToInt32Bits(c) != BitConverter.SingleToInt32Bits(d))
                 throw new InvalidOperationException($"row {r}: C# {a:R}, PredictDense {b:R}, direct {c:R}, default threads {d:R}");
         }
-    }
-
-    /// <summary>Trains the model the way pgml.train does (XGBoostTrainer, pgml's defaults).</summary>
-    private static byte[] Train(float[] x, float[] y)
-    {
-        using var features = new NativeMatrix(Cols, TrainRows);
-        for (int r = 0; r < TrainRows; r++) features.AppendRow(x.AsSpan(r * Cols, Cols));
-        var p = XGBoostParameters.Parse("{\"n_estimators\": 25, \"max_depth\": 6, \"eta\": 0.3, \"seed\": 1}", XGBoostTask.Regression);
-        return XGBoostTrainer.Train(features, y, TrainRows, XGBoostTask.Regression, 0, p, () => { });
     }
 
     private static byte* Utf8Z(string s)
