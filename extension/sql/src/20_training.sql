@@ -1,0 +1,27 @@
+-- ---------------------------------------------------------------- functions
+
+CREATE FUNCTION pgml.version() RETURNS TEXT
+    AS 'MODULE_PATHNAME', 'pgml_text_call' LANGUAGE C STABLE PARALLEL SAFE;
+
+CREATE FUNCTION pgml.train(
+    project_name TEXT,
+    task TEXT DEFAULT NULL,
+    relation_name TEXT DEFAULT NULL,
+    y_column_name TEXT DEFAULT NULL,
+    algorithm pgml.algorithm DEFAULT 'linear',
+    hyperparams JSONB DEFAULT '{}',
+    search pgml.search DEFAULT NULL,
+    search_params JSONB DEFAULT '{}',
+    search_args JSONB DEFAULT '{}',
+    test_size REAL DEFAULT 0.25,
+    test_sampling pgml.sampling DEFAULT 'stratified',
+    runtime pgml.runtime DEFAULT NULL,
+    automatic_deploy BOOL DEFAULT true,
+    materialize_snapshot BOOL DEFAULT false,
+    preprocess JSONB DEFAULT '{}'
+) RETURNS TABLE(project TEXT, task TEXT, algorithm TEXT, deployed BOOL)
+    AS 'MODULE_PATHNAME', 'pgml_text_call' LANGUAGE C VOLATILE;
+
+CREATE FUNCTION pgml.deploy(model_id BIGINT) RETURNS TABLE(project TEXT, strategy TEXT, algorithm TEXT)
+    AS 'MODULE_PATHNAME', 'pgml_text_call' LANGUAGE C STRICT VOLATILE;
+

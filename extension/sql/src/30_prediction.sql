@@ -1,0 +1,18 @@
+-- predict: STABLE, not IMMUTABLE (a new deployment changes the answer); STRICT, so a NULL array gives NULL.
+CREATE FUNCTION pgml.predict(project_name TEXT, features REAL[]) RETURNS REAL
+    AS 'MODULE_PATHNAME', 'pgml_predict' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict(project_name TEXT, features DOUBLE PRECISION[]) RETURNS REAL
+    AS 'MODULE_PATHNAME', 'pgml_predict' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict(project_name TEXT, features SMALLINT[]) RETURNS REAL
+    AS 'MODULE_PATHNAME', 'pgml_predict' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict(project_name TEXT, features INT[]) RETURNS REAL
+    AS 'MODULE_PATHNAME', 'pgml_predict' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict(project_name TEXT, features BIGINT[]) RETURNS REAL
+    AS 'MODULE_PATHNAME', 'pgml_predict' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict(project_name TEXT, features BOOL[]) RETURNS REAL
+    AS 'MODULE_PATHNAME', 'pgml_predict' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict(model_id BIGINT, features REAL[]) RETURNS REAL
+    AS 'MODULE_PATHNAME', 'pgml_predict' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict(model_id BIGINT, features DOUBLE PRECISION[]) RETURNS REAL
+    AS 'MODULE_PATHNAME', 'pgml_predict' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
