@@ -25,3 +25,9 @@ CREATE FUNCTION pgml.train(
 CREATE FUNCTION pgml.deploy(model_id BIGINT) RETURNS TABLE(project TEXT, strategy TEXT, algorithm TEXT)
     AS 'MODULE_PATHNAME', 'pgml_text_call' LANGUAGE C STRICT VOLATILE;
 
+
+-- strategy: best_score (target metric compared as numbers), most_recent, rollback (walks back through the
+-- deployment history); no default, as in PostgresML's code.
+CREATE FUNCTION pgml.deploy(project_name TEXT, strategy pgml.strategy, algorithm pgml.algorithm DEFAULT NULL)
+    RETURNS TABLE(project TEXT, strategy TEXT, algorithm TEXT)
+    AS 'MODULE_PATHNAME', 'pgml_text_call' LANGUAGE C VOLATILE;

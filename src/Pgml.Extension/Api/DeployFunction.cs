@@ -1,23 +1,71 @@
+using System.Globalization;
 using Pgml.Extension.Catalog;
 using Pgml.Extension.Interop;
 
 namespace Pgml.Extension.Api;
 
-/// <summary>pgml.deploy(model_id): makes a model its project's deployed model (strategy 'specific').</summary>
+/// <summary>
+/// pgml.deploy(model_id) and pgml.deploy(project_name, strategy, algorithm): make a model its project's deployed
+/// model. Every prediction cache follows at the deployment's commit.
+/// </summary>
 internal static class DeployFunction
 {
-    public static void Run(Args a)
+    public static void Run(Args a, int nargs)
+    {
+        if (nargs == 1) DeploySpecific(a);
+        else DeployByStrategy(a);
+    }
+
+    private static void DeploySpecific(Args a)
     {
         long modelId = a.Int64(0) ?? throw new PgmlException(SqlState.NullValueNotAllowed, "pgml.deploy: model_id must not be NULL",
             "Pass the id of a model from pgml.models.");
-        if (Spi.Query("SELECT m.project_id, p.name, m.algorithm FROM pgml.models m JOIN pgml.projects p ON p.id = m.project_id " +
-                      "WHERE m.id = $1", 1, SqlArg.Of(modelId)) == 0)
-            throw new PgmlException(SqlState.UndefinedObject, $"model {modelId} does not exist",
-                "List the models with: SELECT id, algorithm, metrics FROM pgml.models;");
-        long projectId = Spi.Int64(0, 1)!.Value;
-        string project = Spi.Text(0, 2)!;
-        string algorithm = Spi.Text(0, 3)!;
-        Deployments.Deploy(projectId, modelId, "specific");
-        Result.Row(project, "specific", algorithm);
+        var model = Models.Find(modelId) ?? throw new PgmlException(SqlState.UndefinedObject, $"model {modelId} does not exist",
+            "List the models with: SELECT id, algorithm, metrics FROM pgml.models;");
+        Deployments.Deploy(model.ProjectId, modelId, "specific");
+        Result.Row(model.ProjectName, "specific", model.Algorithm);
     }
+
+    private static void DeployByStrategy(Args a)
+    {
+        string projectName = a.RequiredText(0, "project_name");
+        string strategy = a.RequiredText(1, "strategy");
+        string? algorithm = a.Text(2);
+        var project = Projects.Find(projectName) ?? throw new PgmlException(SqlState.UndefinedObject,
+            $"project \"{projectName}\" does not exist", "Train a model first with pgml.train(), or check the name in pgml.projects.");
+        long? modelId = strategy switch
+        {
+            "best_score" => Models.Best(project.Id, TaskInfo.TargetMetric(project.Task), algorithm),
+            "most_recent" => Models.MostRecent(project.Id, algorithm),
+            "rollback" => Deployments.RollbackTarget(project.Id, algorithm),
+            _ => throw new PgmlException(SqlState.InvalidParameterValue, $"the strategy {strategy} cannot be asked for",
+                "Use best_score, most_recent or rollback; to deploy a specific model, pass its id: pgml.deploy(42)."),
+        };
+        if (modelId is null)
+            throw new PgmlException(SqlState.NoDataFound,
+                $"no model of project \"{projectName}\" qualifies for the {strategy} deployment{(algorithm is null ? "" : $" with algorithm {algorithm}")}",
+                strategy == "rollback"
+                    ? "Rollback needs an earlier deployment to return to; see SELECT * FROM pgml.deployments;"
+                    : "Train a model first, or drop the algorithm filter.");
+        var model = Models.Find(modelId.Value)!;
+        Deployments.Deploy(project.Id, model.Id, strategy);
+        Result.Row(project.Name, strategy, model.Algorithm);
+    }
+}
+
+/// <summary>Facts about tasks shared by training and deployment.</summary>
+internal static class TaskInfo
+{
+    /// <summary>The metric that decides which model is better (higher is better for all of them).</summary>
+    public static string TargetMetric(string task) => task switch
+    {
+        "regression" => "r2",
+        "classification" => "f1",
+        "clustering" => "silhouette",
+        "decomposition" => "cumulative_explained_variance",
+        _ => throw new PgmlException(SqlState.FeatureNotSupported, $"the task {task} has no target metric",
+            "Use a regression or classification project."),
+    };
+
+    public static string Format(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
 }

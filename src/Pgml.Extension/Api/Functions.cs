@@ -11,7 +11,7 @@ internal static class Functions
         {
             case "version": Result.Row(Info.Version()); break;
             case "train": TrainFunction.Run(new Args(name, args)); break;
-            case "deploy": DeployFunction.Run(new Args(name, args)); break;
+            case "deploy": DeployFunction.Run(new Args(name, args), args.Length); break;
             case "_runtime_info": Result.Row(Info.RuntimeInfo()); break;
             case "_boundary_probe": Result.Row(Diagnostics.BoundaryProbe(new Args(name, args))); break;
             default:

@@ -5,9 +5,35 @@ namespace Pgml.Extension.Catalog;
 internal sealed record NewModel(long ProjectId, long SnapshotId, int NumFeatures, string Algorithm, string Hyperparams,
     string Metrics, string? Search, string SearchParams, string SearchArgs);
 
+internal sealed record ModelRow(long Id, long ProjectId, string ProjectName, string Algorithm);
+
 /// <summary>pgml.models: one row per trained model, with its metrics.</summary>
 internal static class Models
 {
+    public static ModelRow? Find(long id)
+    {
+        if (Spi.Query("SELECT m.project_id, p.name, m.algorithm FROM pgml.models m JOIN pgml.projects p ON p.id = m.project_id " +
+                      "WHERE m.id = $1", 1, SqlArg.Of(id)) == 0)
+            return null;
+        return new ModelRow(id, Spi.Int64(0, 1)!.Value, Spi.Text(0, 2)!, Spi.Text(0, 3)!);
+    }
+
+    /// <summary>The model with the highest <paramref name="metric"/>, compared as numbers (models without it last).</summary>
+    public static long? Best(long projectId, string metric, string? algorithm)
+    {
+        Spi.Query("SELECT id FROM pgml.models WHERE project_id = $1 AND ($3::text IS NULL OR algorithm = $3) " +
+                  "ORDER BY CASE WHEN jsonb_typeof(metrics -> $2) = 'number' THEN (metrics ->> $2)::float8 END DESC NULLS LAST, id DESC LIMIT 1",
+            1, SqlArg.Of(projectId), SqlArg.Of(metric), SqlArg.Of(algorithm));
+        return Spi.Int64(0, 1);
+    }
+
+    public static long? MostRecent(long projectId, string? algorithm)
+    {
+        Spi.Query("SELECT id FROM pgml.models WHERE project_id = $1 AND ($2::text IS NULL OR algorithm = $2) " +
+                  "ORDER BY created_at DESC, id DESC LIMIT 1", 1, SqlArg.Of(projectId), SqlArg.Of(algorithm));
+        return Spi.Int64(0, 1);
+    }
+
     public static long Insert(NewModel m)
     {
         Spi.Execute(

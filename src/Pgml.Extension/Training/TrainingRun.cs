@@ -161,7 +161,7 @@ internal sealed unsafe class TrainingRun(
         return metrics;
     }
 
-    private string TargetMetric => _task == TaskKind.Regression ? "r2" : "f1";
+    private string TargetMetric => Api.TaskInfo.TargetMetric(project.Task);
 
     /// <summary>
     /// PostgresML's rule: deploy when nothing is deployed, or when the new target metric (r2 or f1, higher is better)
