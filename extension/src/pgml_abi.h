@@ -15,7 +15,7 @@
 
 #include <stdint.h>
 
-#define PGML_ABI_VERSION 1
+#define PGML_ABI_VERSION 2
 
 typedef struct PgmlError
 {
@@ -44,6 +44,62 @@ enum PgmlElemType
 	PGML_BOOL = 5
 };
 
+/* one attribute of a row handed to predict, decoded by the shim */
+enum PgmlValueKind
+{
+	PGML_VALUE_NULL = 0,
+	PGML_VALUE_NUMBER = 1,		/* number: numeric types and booleans, as a double */
+	PGML_VALUE_TEXT = 2,		/* data/length: UTF-8 bytes (not NUL-terminated) */
+	PGML_VALUE_ARRAY = 3		/* elem_type, data, length (elements), nulls (bitmap or NULL) */
+};
+
+typedef struct PgmlValue
+{
+	int32_t		kind;
+	int32_t		elem_type;
+	double		number;
+	const void *data;
+	int32_t		length;
+	const uint8_t *nulls;
+} PgmlValue;
+
+/* the features of one predict call: an array, or the attributes of a row */
+typedef struct PgmlInput
+{
+	int32_t		is_row;
+	int32_t		elem_type;		/* array: PgmlElemType */
+	const void *data;			/* array data, read in place */
+	int32_t		n;				/* array elements, or row attributes */
+	const uint8_t *nulls;		/* array null bitmap or NULL */
+	const PgmlValue *values;	/* row attributes */
+} PgmlInput;
+
+enum PgmlPredictMode
+{
+	PGML_PREDICT_VALUE = 0,		/* one real */
+	PGML_PREDICT_PROBA = 1,		/* class probabilities */
+	PGML_PREDICT_BATCH = 2,		/* one real per row of a flattened batch */
+	PGML_PREDICT_JOINT = 3,		/* one real per target */
+	PGML_PREDICT_LABEL = 4		/* the label's own value, as text */
+};
+
+/* how cursor_fetch decodes one column of the training query */
+enum PgmlColumnKind
+{
+	PGML_COLUMN_NUMBER = 0,		/* numeric or boolean: one float */
+	PGML_COLUMN_ARRAY = 1,		/* numeric array: width floats, flattened */
+	PGML_COLUMN_TEXT = 2		/* text: NaN here, read with cursor_text */
+};
+
+typedef struct PgmlColumn
+{
+	int32_t		kind;
+	int32_t		to_labels;		/* 1: into the labels buffer, 0: into the features buffer */
+	int32_t		offset;			/* first float of this column within its row */
+	int32_t		width;			/* floats (array elements) */
+	const char *name;			/* for error messages */
+} PgmlColumn;
+
 typedef struct PgmlCallbacks
 {
 	int32_t		abi_version;
@@ -53,9 +109,12 @@ typedef struct PgmlCallbacks
 								int64_t max_rows, int64_t *processed);
 	int32_t		(*spi_value) (int64_t row, int32_t column, const char **data, int32_t *length, int32_t *isnull);
 	int32_t		(*cursor_open) (const char *sql, int32_t nparams, const PgmlParam *params, void **portal);
-	/* first nlabels columns go to labels, the next nfeatures to features (row-major); NULL becomes NaN */
-	int32_t		(*cursor_fetch) (void *portal, int64_t max_rows, int32_t nlabels, float *labels,
-								 int32_t nfeatures, float *features, int64_t *fetched);
+	/* decodes each column as described, into row-major feature and label buffers; NULL becomes NaN */
+	int32_t		(*cursor_fetch) (void *portal, int64_t max_rows, int32_t ncolumns, const PgmlColumn *columns,
+								 int32_t feature_width, float *features, int32_t label_width, float *labels,
+								 int64_t *fetched);
+	/* a text value of the last fetched batch (row from 0, column from 0) */
+	int32_t		(*cursor_text) (int64_t row, int32_t column, const char **data, int32_t *length, int32_t *isnull);
 	int32_t		(*cursor_close) (void *portal);
 	int32_t		(*emit_row) (int32_t ncolumns, const char *const *values);	/* a result row, text form */
 	int32_t		(*watch_deployments) (void);	/* resolve pgml.deployments so its invalidations are seen */
@@ -65,8 +124,9 @@ typedef struct PgmlCallbacks
 
 typedef int32_t (*pgml_cs_init_fn) (PgmlCallbacks *callbacks);
 typedef int32_t (*pgml_cs_invoke_fn) (const char *function, int32_t nargs, const char *const *args);
-typedef int32_t (*pgml_cs_predict_fn) (const char *project, int32_t project_len, int64_t model_id,
-									   int32_t elem_type, const void *data, int32_t n, const uint8_t *nulls,
-									   float *result);
+/* out/out_n: floats owned by the engine, valid until the next call; label/label_len for PGML_PREDICT_LABEL */
+typedef int32_t (*pgml_cs_predict_fn) (int32_t mode, const char *project, int32_t project_len, int64_t model_id,
+									   const PgmlInput *input, const float **out, int32_t *out_n,
+									   const char **label, int32_t *label_len);
 
 #endif

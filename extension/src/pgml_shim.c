@@ -29,7 +29,9 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "portability/instr_time.h"
+#include "access/htup_details.h"
 #include "utils/array.h"
+#include "utils/typcache.h"
 #include "utils/builtins.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
@@ -290,39 +292,100 @@ cb_cursor_open(const char *sql, int32_t nparams, const PgmlParam *params, void *
 	}
 }
 
-/* Datum of a numeric-like type to float4; NULL is NaN (a missing value). */
-static inline float
-datum_to_float(Datum d, bool isnull, Oid type)
+/* Datum of a numeric or boolean type as a double. */
+static double
+datum_to_double(Datum d, Oid type)
 {
-	if (isnull)
-		return NAN;
 	switch (type)
 	{
 		case FLOAT4OID:
 			return DatumGetFloat4(d);
 		case FLOAT8OID:
-			return (float) DatumGetFloat8(d);
+			return DatumGetFloat8(d);
 		case INT2OID:
-			return (float) DatumGetInt16(d);
+			return DatumGetInt16(d);
 		case INT4OID:
-			return (float) DatumGetInt32(d);
+			return DatumGetInt32(d);
 		case INT8OID:
-			return (float) DatumGetInt64(d);
+			return (double) DatumGetInt64(d);
 		case BOOLOID:
-			return DatumGetBool(d) ? 1.0f : 0.0f;
+			return DatumGetBool(d) ? 1.0 : 0.0;
 		case NUMERICOID:
-			return (float) DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, d));
+			return DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, d));
 		default:
 			ereport(ERROR,
 					(errcode(ERRCODE_DATATYPE_MISMATCH),
-					 errmsg("pgml cannot use a column of type %s as a number", format_type_be(type))));
+					 errmsg("pgml cannot use a value of type %s as a number", format_type_be(type))));
 	}
 	return NAN;					/* unreachable */
 }
 
+/* The same as a float4, the engine's feature type; NULL is NaN (a missing value). */
+static inline float
+datum_to_float(Datum d, bool isnull, Oid type)
+{
+	if (isnull)
+		return NAN;
+	if (type == FLOAT4OID)
+		return DatumGetFloat4(d);
+	return (float) datum_to_double(d, type);
+}
+
+/* The element type code of a numeric array element type, or -1. */
 static int32_t
-cb_cursor_fetch(void *portal, int64_t max_rows, int32_t nlabels, float *labels,
-				int32_t nfeatures, float *features, int64_t *fetched)
+elem_type_code(Oid elem)
+{
+	switch (elem)
+	{
+		case FLOAT4OID:
+			return PGML_FLOAT4;
+		case FLOAT8OID:
+			return PGML_FLOAT8;
+		case INT2OID:
+			return PGML_INT2;
+		case INT4OID:
+			return PGML_INT4;
+		case INT8OID:
+			return PGML_INT8;
+		case BOOLOID:
+			return PGML_BOOL;
+		default:
+			return -1;
+	}
+}
+
+/* A numeric array's elements (any dimensions, flattened) as floats; NULL elements become NaN. */
+static void
+array_to_floats(ArrayType *arr, float *out, int width, const char *column)
+{
+	Oid			elem = ARR_ELEMTYPE(arr);
+	int			n = ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr));
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+	Datum	   *values;
+	bool	   *nulls;
+	int			count;
+
+	if (n != width)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("array column \"%s\" has %d elements in a row where the first row had %d", column, n, width),
+				 errhint("Every row must have arrays of the same size; filter or pad them in a VIEW.")));
+	get_typlenbyvalalign(elem, &typlen, &typbyval, &typalign);
+	deconstruct_array(arr, elem, typlen, typbyval, typalign, &values, &nulls, &count);
+	for (int i = 0; i < count; i++)
+		out[i] = datum_to_float(values[i], nulls[i], elem);
+	pfree(values);
+	pfree(nulls);
+}
+
+/* the batch of the last fetch, kept for cursor_text until the next fetch or close */
+static SPITupleTable *fetched_batch = NULL;
+
+static int32_t
+cb_cursor_fetch(void *portal, int64_t max_rows, int32_t ncolumns, const PgmlColumn *columns,
+				int32_t feature_width, float *features, int32_t label_width, float *labels, int64_t *fetched)
 {
 	*fetched = 0;
 	{
@@ -330,6 +393,9 @@ cb_cursor_fetch(void *portal, int64_t max_rows, int32_t nlabels, float *labels,
 			SPITupleTable *tt;
 			uint64		n;
 
+			if (fetched_batch)
+				SPI_freetuptable(fetched_batch);
+			fetched_batch = NULL;
 			SPI_cursor_fetch((Portal) portal, true, max_rows);
 			tt = SPI_tuptable;
 			n = SPI_processed;
@@ -338,31 +404,64 @@ cb_cursor_fetch(void *portal, int64_t max_rows, int32_t nlabels, float *labels,
 				TupleDesc	desc = tt->tupdesc;
 				Oid		   *types;
 
-				if (desc->natts != nlabels + nfeatures)
-					elog(ERROR, "pgml: cursor returned %d columns, expected %d", desc->natts, nlabels + nfeatures);
+				if (desc->natts != ncolumns)
+					elog(ERROR, "pgml: cursor returned %d columns, expected %d", desc->natts, ncolumns);
 				types = palloc(sizeof(Oid) * desc->natts);
 				for (int c = 0; c < desc->natts; c++)
-					types[c] = TupleDescAttr(desc, c)->atttypid;
+					types[c] = getBaseType(TupleDescAttr(desc, c)->atttypid);
 				for (uint64 r = 0; r < n; r++)
 				{
-					float	   *row = features + r * nfeatures;
-
-					for (int c = 0; c < desc->natts; c++)
+					for (int c = 0; c < ncolumns; c++)
 					{
+						const PgmlColumn *col = &columns[c];
+						float	   *out = col->to_labels ? labels + r * label_width + col->offset
+						: features + r * feature_width + col->offset;
 						bool		isnull;
 						Datum		d = heap_getattr(tt->vals[r], c + 1, desc, &isnull);
-						float		v = datum_to_float(d, isnull, types[c]);
 
-						if (c < nlabels)
-							labels[r * nlabels + c] = v;
+						if (col->kind == PGML_COLUMN_NUMBER)
+							*out = datum_to_float(d, isnull, types[c]);
+						else if (col->kind == PGML_COLUMN_ARRAY && !isnull)
+							array_to_floats(DatumGetArrayTypeP(d), out, col->width, col->name);
 						else
-							row[c - nlabels] = v;
+							for (int i = 0; i < col->width; i++)
+								out[i] = NAN;	/* NULL array, or text (read with cursor_text) */
 					}
 				}
 				pfree(types);
 			}
-			SPI_freetuptable(tt);
+			fetched_batch = tt;
 			*fetched = (int64_t) n;
+		GUARDED_END
+	}
+}
+
+static int32_t
+cb_cursor_text(int64_t row, int32_t column, const char **data, int32_t *length, int32_t *isnull)
+{
+	*data = NULL;
+	*length = 0;
+	*isnull = 1;
+	{
+		GUARDED_BEGIN
+			bool		null;
+			Datum		d;
+
+			if (fetched_batch == NULL || row < 0 || (uint64) row >= fetched_batch->numvals || column < 0 ||
+				column >= fetched_batch->tupdesc->natts)
+				elog(ERROR, "pgml: cursor value (%lld, %d) out of range", (long long) row, column);
+			d = heap_getattr(fetched_batch->vals[row], column + 1, fetched_batch->tupdesc, &null);
+			if (!null)
+			{
+				text	   *t = DatumGetTextPP(d);
+
+				*isnull = 0;
+				*data = VARDATA_ANY(t);
+				*length = VARSIZE_ANY_EXHDR(t);
+				if (getBaseType(TupleDescAttr(fetched_batch->tupdesc, column)->atttypid) == BPCHAROID)
+					while (*length > 0 && (*data)[*length - 1] == ' ')
+						(*length)--;	/* char(n)'s padding is not part of the value, as in predict */
+			}
 		GUARDED_END
 	}
 }
@@ -371,6 +470,9 @@ static int32_t
 cb_cursor_close(void *portal)
 {
 	GUARDED_BEGIN
+		if (fetched_batch)
+			SPI_freetuptable(fetched_batch);
+		fetched_batch = NULL;
 		SPI_cursor_close((Portal) portal);
 	GUARDED_END
 }
@@ -464,6 +566,7 @@ load_engine(void)
 	callbacks.spi_value = cb_spi_value;
 	callbacks.cursor_open = cb_cursor_open;
 	callbacks.cursor_fetch = cb_cursor_fetch;
+	callbacks.cursor_text = cb_cursor_text;
 	callbacks.cursor_close = cb_cursor_close;
 	callbacks.emit_row = cb_emit_row;
 	callbacks.watch_deployments = cb_watch_deployments;
@@ -505,6 +608,7 @@ static void
 finish_call(int32_t rc)
 {
 	unblock_signals();
+	fetched_batch = NULL;		/* its memory goes with SPI_finish or the abort */
 	if (pending_error)
 	{
 		ErrorData  *edata = pending_error;
@@ -648,7 +752,15 @@ pgml_text_call(PG_FUNCTION_ARGS)
 typedef struct PredictSite
 {
 	bool		by_id;
-	int32_t		elem_type;
+	bool		is_row;
+	int32_t		elem_type;		/* array input; -1 for numeric[] (converted to float8) */
+	/* row input: the row type seen last, and buffers for its attributes */
+	Oid			row_type;
+	int32		row_typmod;
+	TupleDesc	row_desc;
+	Datum	   *row_datums;
+	bool	   *row_nulls;
+	PgmlValue  *row_values;
 } PredictSite;
 
 static PredictSite *
@@ -659,56 +771,191 @@ predict_site(FunctionCallInfo fcinfo)
 	if (site == NULL)
 	{
 		Oid			key = get_fn_expr_argtype(fcinfo->flinfo, 0);
-		Oid			arr = get_fn_expr_argtype(fcinfo->flinfo, 1);
-		Oid			elem = get_element_type(arr);
+		Oid			arg = get_fn_expr_argtype(fcinfo->flinfo, 1);
+		Oid			elem = get_element_type(arg);
 
-		site = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(PredictSite));
+		site = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(PredictSite));
 		site->by_id = (key == INT8OID);
-		switch (elem)
+		site->is_row = type_is_rowtype(arg);
+		if (!site->is_row)
 		{
-			case FLOAT4OID:
-				site->elem_type = PGML_FLOAT4;
-				break;
-			case FLOAT8OID:
-				site->elem_type = PGML_FLOAT8;
-				break;
-			case INT2OID:
-				site->elem_type = PGML_INT2;
-				break;
-			case INT4OID:
-				site->elem_type = PGML_INT4;
-				break;
-			case INT8OID:
-				site->elem_type = PGML_INT8;
-				break;
-			case BOOLOID:
-				site->elem_type = PGML_BOOL;
-				break;
-			default:
+			site->elem_type = elem == NUMERICOID ? -1 : elem_type_code(elem);
+			if (!OidIsValid(elem) || (site->elem_type < 0 && elem != NUMERICOID))
 				ereport(ERROR,
 						(errcode(ERRCODE_DATATYPE_MISMATCH),
-						 errmsg("pgml.predict does not accept features of type %s", format_type_be(arr)),
-						 errhint("Pass real[], double precision[], smallint[], integer[], bigint[] or boolean[].")));
+						 errmsg("pgml cannot predict from features of type %s", format_type_be(arg)),
+						 errhint("Pass an array of numbers (real[], double precision[], numeric[], integer types, boolean[]) or a row: pgml.predict('project', (a, b, c)).")));
 		}
 		fcinfo->flinfo->fn_extra = site;
 	}
 	return site;
 }
 
+/* A numeric[] as a palloc'd float8 array: the engine reads numbers of fixed size. */
+static const void *
+numeric_array_to_float8(ArrayType *arr, int *n, const uint8_t **nulls_out)
+{
+	Datum	   *values;
+	bool	   *nulls;
+	int			count;
+	double	   *out;
+	bits8	   *bitmap = NULL;
+
+	deconstruct_array(arr, NUMERICOID, -1, false, TYPALIGN_INT, &values, &nulls, &count);
+	out = palloc(sizeof(double) * Max(count, 1));
+	for (int i = 0, j = 0; i < count; i++)
+	{
+		if (nulls[i])
+		{
+			if (bitmap == NULL)
+			{
+				bitmap = palloc0((count + 7) / 8);
+				for (int k = 0; k < i; k++)
+					bitmap[k / 8] |= 1 << (k % 8);
+			}
+			continue;
+		}
+		if (bitmap)
+			bitmap[i / 8] |= 1 << (i % 8);
+		out[j++] = DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, values[i]));
+	}
+	*n = count;
+	*nulls_out = bitmap;
+	return out;
+}
+
+static void
+array_input(ArrayType *arr, int32_t elem_type, PgmlInput *input)
+{
+	input->is_row = 0;
+	if (elem_type < 0)
+	{
+		input->data = numeric_array_to_float8(arr, &input->n, &input->nulls);
+		input->elem_type = PGML_FLOAT8;
+	}
+	else
+	{
+		input->elem_type = elem_type;
+		input->data = ARR_DATA_PTR(arr);
+		input->n = ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr));
+		input->nulls = ARR_HASNULL(arr) ? ARR_NULLBITMAP(arr) : NULL;
+	}
+}
+
+/* Decodes a row's attributes for the engine: numbers as doubles, text as bytes, arrays read in place. */
+static void
+row_input(PredictSite *site, HeapTupleHeader row, PgmlInput *input, MemoryContext cxt)
+{
+	Oid			type = HeapTupleHeaderGetTypeId(row);
+	int32		typmod = HeapTupleHeaderGetTypMod(row);
+	HeapTupleData tuple;
+	TupleDesc	desc;
+
+	if (site->row_desc == NULL || site->row_type != type || site->row_typmod != typmod)
+	{
+		TupleDesc	looked = lookup_rowtype_tupdesc(type, typmod);
+		MemoryContext old = MemoryContextSwitchTo(cxt);
+
+		site->row_desc = CreateTupleDescCopy(looked);
+		ReleaseTupleDesc(looked);
+		site->row_type = type;
+		site->row_typmod = typmod;
+		site->row_datums = palloc(sizeof(Datum) * Max(site->row_desc->natts, 1));
+		site->row_nulls = palloc(sizeof(bool) * Max(site->row_desc->natts, 1));
+		site->row_values = palloc(sizeof(PgmlValue) * Max(site->row_desc->natts, 1));
+		MemoryContextSwitchTo(old);
+	}
+	desc = site->row_desc;
+	tuple.t_len = HeapTupleHeaderGetDatumLength(row);
+	ItemPointerSetInvalid(&tuple.t_self);
+	tuple.t_tableOid = InvalidOid;
+	tuple.t_data = row;
+	heap_deform_tuple(&tuple, desc, site->row_datums, site->row_nulls);
+
+	input->is_row = 1;
+	input->n = 0;
+	for (int i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+		PgmlValue  *v = &site->row_values[input->n];
+		Oid			t;
+		Datum		d = site->row_datums[i];
+
+		if (att->attisdropped)
+			continue;
+		input->n++;
+		memset(v, 0, sizeof(PgmlValue));
+		if (site->row_nulls[i])
+		{
+			v->kind = PGML_VALUE_NULL;
+			continue;
+		}
+		t = getBaseType(att->atttypid);
+		switch (t)
+		{
+			case FLOAT4OID:
+			case FLOAT8OID:
+			case INT2OID:
+			case INT4OID:
+			case INT8OID:
+			case BOOLOID:
+			case NUMERICOID:
+				v->kind = PGML_VALUE_NUMBER;
+				v->number = datum_to_double(d, t);
+				break;
+			case TEXTOID:
+			case VARCHAROID:
+			case BPCHAROID:
+				{
+					text	   *txt = DatumGetTextPP(d);
+
+					v->kind = PGML_VALUE_TEXT;
+					v->data = VARDATA_ANY(txt);
+					v->length = VARSIZE_ANY_EXHDR(txt);
+					if (t == BPCHAROID)
+						while (v->length > 0 && ((const char *) v->data)[v->length - 1] == ' ')
+							v->length--;	/* char(n)'s padding is not part of the value */
+					break;
+				}
+			default:
+				{
+					Oid			elem = get_element_type(t);
+
+					if (OidIsValid(elem) && (elem_type_code(elem) >= 0 || elem == NUMERICOID))
+					{
+						PgmlInput	a;
+
+						array_input(DatumGetArrayTypeP(d), elem == NUMERICOID ? -1 : elem_type_code(elem), &a);
+						v->kind = PGML_VALUE_ARRAY;
+						v->elem_type = a.elem_type;
+						v->data = a.data;
+						v->length = a.n;
+						v->nulls = a.nulls;
+						break;
+					}
+					ereport(ERROR,
+							(errcode(ERRCODE_DATATYPE_MISMATCH),
+							 errmsg("pgml cannot use the value of type %s in attribute %d of the row", format_type_be(att->atttypid), input->n),
+							 errhint("Pass numbers, booleans, text or arrays of numbers, in the order of the training columns.")));
+				}
+		}
+	}
+	input->values = site->row_values;
+}
+
 /*
- * pgml.predict(project_name text | model_id bigint, features <numeric type>[]) -> real. The hot path: the array's
- * data is read in place, nothing is copied, signals are not touched (nothing here creates threads).
+ * Every predict function: project name or model id, then features as an array (read in place) or a row. The hot
+ * path: no copy of a real[] argument, no signal-mask syscalls (nothing here creates threads).
  */
-PG_FUNCTION_INFO_V1(pgml_predict);
-Datum
-pgml_predict(PG_FUNCTION_ARGS)
+static void
+predict_call(FunctionCallInfo fcinfo, int32_t mode, const float **out, int32_t *out_n, const char **label,
+			 int32_t *label_len)
 {
 	PredictSite *site = predict_site(fcinfo);
-	ArrayType  *features = PG_GETARG_ARRAYTYPE_P(1);
+	PgmlInput	input;
 	const char *project = NULL;
 	int32_t		project_len = 0;
 	int64_t		model_id = 0;
-	float		result = NAN;
 	int32_t		rc;
 
 	if (site->by_id)
@@ -720,12 +967,81 @@ pgml_predict(PG_FUNCTION_ARGS)
 		project = VARDATA_ANY(t);
 		project_len = VARSIZE_ANY_EXHDR(t);
 	}
+	if (site->is_row)
+		row_input(site, PG_GETARG_HEAPTUPLEHEADER(1), &input, fcinfo->flinfo->fn_mcxt);
+	else
+		array_input(PG_GETARG_ARRAYTYPE_P(1), site->elem_type, &input);
 	begin_call(false);
-	rc = cs_predict(project, project_len, model_id, site->elem_type, ARR_DATA_PTR(features),
-					ArrayGetNItems(ARR_NDIM(features), ARR_DIMS(features)),
-					ARR_HASNULL(features) ? ARR_NULLBITMAP(features) : NULL, &result);
+	rc = cs_predict(mode, project, project_len, model_id, &input, out, out_n, label, label_len);
 	finish_call(rc);
-	PG_RETURN_FLOAT4(result);
+}
+
+static Datum
+float_array(const float *values, int n)
+{
+	Datum	   *datums = palloc(sizeof(Datum) * Max(n, 1));
+
+	for (int i = 0; i < n; i++)
+		datums[i] = Float4GetDatum(values[i]);
+	return PointerGetDatum(construct_array(datums, n, FLOAT4OID, sizeof(float4), true, TYPALIGN_INT));
+}
+
+/* pgml.predict(...) -> real */
+PG_FUNCTION_INFO_V1(pgml_predict);
+Datum
+pgml_predict(PG_FUNCTION_ARGS)
+{
+	const float *out = NULL;
+	int32_t		n = 0;
+
+	predict_call(fcinfo, PGML_PREDICT_VALUE, &out, &n, NULL, NULL);
+	PG_RETURN_FLOAT4(out[0]);
+}
+
+/* pgml.predict_proba / _predict_batch / predict_joint (...) -> real[] */
+PG_FUNCTION_INFO_V1(pgml_predict_proba);
+Datum
+pgml_predict_proba(PG_FUNCTION_ARGS)
+{
+	const float *out = NULL;
+	int32_t		n = 0;
+
+	predict_call(fcinfo, PGML_PREDICT_PROBA, &out, &n, NULL, NULL);
+	return float_array(out, n);
+}
+
+PG_FUNCTION_INFO_V1(pgml_predict_batch);
+Datum
+pgml_predict_batch(PG_FUNCTION_ARGS)
+{
+	const float *out = NULL;
+	int32_t		n = 0;
+
+	predict_call(fcinfo, PGML_PREDICT_BATCH, &out, &n, NULL, NULL);
+	return float_array(out, n);
+}
+
+PG_FUNCTION_INFO_V1(pgml_predict_joint);
+Datum
+pgml_predict_joint(PG_FUNCTION_ARGS)
+{
+	const float *out = NULL;
+	int32_t		n = 0;
+
+	predict_call(fcinfo, PGML_PREDICT_JOINT, &out, &n, NULL, NULL);
+	return float_array(out, n);
+}
+
+/* pgml.predict_label(...) -> text: the label's own value ('virginica', 'true', '30') */
+PG_FUNCTION_INFO_V1(pgml_predict_label);
+Datum
+pgml_predict_label(PG_FUNCTION_ARGS)
+{
+	const char *label = NULL;
+	int32_t		len = 0;
+
+	predict_call(fcinfo, PGML_PREDICT_LABEL, NULL, NULL, &label, &len);
+	PG_RETURN_TEXT_P(cstring_to_text_with_len(label, len));
 }
 
 /*

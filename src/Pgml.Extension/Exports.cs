@@ -44,16 +44,24 @@ internal static unsafe class Exports
         }
     }
 
-    /// <summary>pgml.predict: the hot path. Warm calls run no query and allocate nothing on the managed heap.</summary>
+    /// <summary>
+    /// Every predict function (predict, predict_proba, predict_batch, predict_joint, predict_label): the hot path.
+    /// Warm calls run no query and allocate nothing on the managed heap.
+    /// </summary>
     [UnmanagedCallersOnly(EntryPoint = "pgml_cs_predict")]
-    public static int Predict(byte* project, int projectLength, long modelId, int elemType, void* data, int n, byte* nulls, float* result)
+    public static int Predict(int mode, byte* project, int projectLength, long modelId, PgmlInput* input,
+        float** output, int* outputCount, byte** label, int* labelLength)
     {
         try
         {
             var model = project != null
                 ? ModelCache.ForProject(new ReadOnlySpan<byte>(project, projectLength))
                 : ModelCache.ForModel(modelId);
-            *result = model.Predict((ElemType)elemType, data, n, nulls);
+            int n = model.Predict((PredictMode)mode, input, out float* result, out byte* l, out int ll);
+            if (output != null) *output = result;
+            if (outputCount != null) *outputCount = n;
+            if (label != null) *label = l;
+            if (labelLength != null) *labelLength = ll;
             return 0;
         }
         catch (Exception e)

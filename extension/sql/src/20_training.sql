@@ -31,3 +31,23 @@ CREATE FUNCTION pgml.deploy(model_id BIGINT) RETURNS TABLE(project TEXT, strateg
 CREATE FUNCTION pgml.deploy(project_name TEXT, strategy pgml.strategy, algorithm pgml.algorithm DEFAULT NULL)
     RETURNS TABLE(project TEXT, strategy TEXT, algorithm TEXT)
     AS 'MODULE_PATHNAME', 'pgml_text_call' LANGUAGE C VOLATILE;
+
+-- Several targets (regression): one estimator per target; predict with pgml.predict_joint.
+CREATE FUNCTION pgml.train_joint(
+    project_name TEXT,
+    task TEXT DEFAULT NULL,
+    relation_name TEXT DEFAULT NULL,
+    y_column_name TEXT[] DEFAULT NULL,
+    algorithm pgml.algorithm DEFAULT 'linear',
+    hyperparams JSONB DEFAULT '{}',
+    search pgml.search DEFAULT NULL,
+    search_params JSONB DEFAULT '{}',
+    search_args JSONB DEFAULT '{}',
+    test_size REAL DEFAULT 0.25,
+    test_sampling pgml.sampling DEFAULT 'stratified',
+    runtime pgml.runtime DEFAULT NULL,
+    automatic_deploy BOOL DEFAULT true,
+    materialize_snapshot BOOL DEFAULT false,
+    preprocess JSONB DEFAULT '{}'
+) RETURNS TABLE(project TEXT, task TEXT, algorithm TEXT, deployed BOOL)
+    AS 'MODULE_PATHNAME', 'pgml_text_call' LANGUAGE C VOLATILE;

@@ -1,7 +1,13 @@
--- predict: STABLE, not IMMUTABLE (a new deployment changes the answer); STRICT, so a NULL array gives NULL.
+-- ---------------------------------------------------------------- prediction
+-- Every function: STABLE, not IMMUTABLE (a new deployment changes the answer); STRICT (a NULL argument gives NULL);
+-- by project name (its deployed model) or by model id; features as an array of numbers (read in place), or as a
+-- row, e.g. pgml.predict('project', (a, b, c)) or pgml.predict('project', t.*), which also carries text features.
+
 CREATE FUNCTION pgml.predict(project_name TEXT, features REAL[]) RETURNS REAL
     AS 'MODULE_PATHNAME', 'pgml_predict' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION pgml.predict(project_name TEXT, features DOUBLE PRECISION[]) RETURNS REAL
+    AS 'MODULE_PATHNAME', 'pgml_predict' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict(project_name TEXT, features NUMERIC[]) RETURNS REAL
     AS 'MODULE_PATHNAME', 'pgml_predict' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION pgml.predict(project_name TEXT, features SMALLINT[]) RETURNS REAL
     AS 'MODULE_PATHNAME', 'pgml_predict' LANGUAGE C STABLE STRICT PARALLEL SAFE;
@@ -11,8 +17,133 @@ CREATE FUNCTION pgml.predict(project_name TEXT, features BIGINT[]) RETURNS REAL
     AS 'MODULE_PATHNAME', 'pgml_predict' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION pgml.predict(project_name TEXT, features BOOL[]) RETURNS REAL
     AS 'MODULE_PATHNAME', 'pgml_predict' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict(project_name TEXT, "row" ANYELEMENT) RETURNS REAL
+    AS 'MODULE_PATHNAME', 'pgml_predict' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION pgml.predict(model_id BIGINT, features REAL[]) RETURNS REAL
     AS 'MODULE_PATHNAME', 'pgml_predict' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION pgml.predict(model_id BIGINT, features DOUBLE PRECISION[]) RETURNS REAL
     AS 'MODULE_PATHNAME', 'pgml_predict' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict(model_id BIGINT, features NUMERIC[]) RETURNS REAL
+    AS 'MODULE_PATHNAME', 'pgml_predict' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict(model_id BIGINT, features SMALLINT[]) RETURNS REAL
+    AS 'MODULE_PATHNAME', 'pgml_predict' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict(model_id BIGINT, features INT[]) RETURNS REAL
+    AS 'MODULE_PATHNAME', 'pgml_predict' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict(model_id BIGINT, features BIGINT[]) RETURNS REAL
+    AS 'MODULE_PATHNAME', 'pgml_predict' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict(model_id BIGINT, features BOOL[]) RETURNS REAL
+    AS 'MODULE_PATHNAME', 'pgml_predict' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict(model_id BIGINT, "row" ANYELEMENT) RETURNS REAL
+    AS 'MODULE_PATHNAME', 'pgml_predict' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 
+-- Class probabilities, in class order (classes sorted by value, or by text for text labels).
+CREATE FUNCTION pgml.predict_proba(project_name TEXT, features REAL[]) RETURNS REAL[]
+    AS 'MODULE_PATHNAME', 'pgml_predict_proba' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict_proba(project_name TEXT, features DOUBLE PRECISION[]) RETURNS REAL[]
+    AS 'MODULE_PATHNAME', 'pgml_predict_proba' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict_proba(project_name TEXT, features NUMERIC[]) RETURNS REAL[]
+    AS 'MODULE_PATHNAME', 'pgml_predict_proba' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict_proba(project_name TEXT, features SMALLINT[]) RETURNS REAL[]
+    AS 'MODULE_PATHNAME', 'pgml_predict_proba' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict_proba(project_name TEXT, features INT[]) RETURNS REAL[]
+    AS 'MODULE_PATHNAME', 'pgml_predict_proba' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict_proba(project_name TEXT, features BIGINT[]) RETURNS REAL[]
+    AS 'MODULE_PATHNAME', 'pgml_predict_proba' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict_proba(project_name TEXT, features BOOL[]) RETURNS REAL[]
+    AS 'MODULE_PATHNAME', 'pgml_predict_proba' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict_proba(project_name TEXT, "row" ANYELEMENT) RETURNS REAL[]
+    AS 'MODULE_PATHNAME', 'pgml_predict_proba' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict_proba(model_id BIGINT, features REAL[]) RETURNS REAL[]
+    AS 'MODULE_PATHNAME', 'pgml_predict_proba' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict_proba(model_id BIGINT, features DOUBLE PRECISION[]) RETURNS REAL[]
+    AS 'MODULE_PATHNAME', 'pgml_predict_proba' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict_proba(model_id BIGINT, features NUMERIC[]) RETURNS REAL[]
+    AS 'MODULE_PATHNAME', 'pgml_predict_proba' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict_proba(model_id BIGINT, features SMALLINT[]) RETURNS REAL[]
+    AS 'MODULE_PATHNAME', 'pgml_predict_proba' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict_proba(model_id BIGINT, features INT[]) RETURNS REAL[]
+    AS 'MODULE_PATHNAME', 'pgml_predict_proba' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict_proba(model_id BIGINT, features BIGINT[]) RETURNS REAL[]
+    AS 'MODULE_PATHNAME', 'pgml_predict_proba' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict_proba(model_id BIGINT, features BOOL[]) RETURNS REAL[]
+    AS 'MODULE_PATHNAME', 'pgml_predict_proba' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict_proba(model_id BIGINT, "row" ANYELEMENT) RETURNS REAL[]
+    AS 'MODULE_PATHNAME', 'pgml_predict_proba' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+-- One value per target of a model trained with pgml.train_joint.
+CREATE FUNCTION pgml.predict_joint(project_name TEXT, features REAL[]) RETURNS REAL[]
+    AS 'MODULE_PATHNAME', 'pgml_predict_joint' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict_joint(project_name TEXT, features DOUBLE PRECISION[]) RETURNS REAL[]
+    AS 'MODULE_PATHNAME', 'pgml_predict_joint' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict_joint(project_name TEXT, features NUMERIC[]) RETURNS REAL[]
+    AS 'MODULE_PATHNAME', 'pgml_predict_joint' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict_joint(project_name TEXT, features SMALLINT[]) RETURNS REAL[]
+    AS 'MODULE_PATHNAME', 'pgml_predict_joint' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict_joint(project_name TEXT, features INT[]) RETURNS REAL[]
+    AS 'MODULE_PATHNAME', 'pgml_predict_joint' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict_joint(project_name TEXT, features BIGINT[]) RETURNS REAL[]
+    AS 'MODULE_PATHNAME', 'pgml_predict_joint' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict_joint(project_name TEXT, features BOOL[]) RETURNS REAL[]
+    AS 'MODULE_PATHNAME', 'pgml_predict_joint' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict_joint(project_name TEXT, "row" ANYELEMENT) RETURNS REAL[]
+    AS 'MODULE_PATHNAME', 'pgml_predict_joint' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict_joint(model_id BIGINT, features REAL[]) RETURNS REAL[]
+    AS 'MODULE_PATHNAME', 'pgml_predict_joint' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict_joint(model_id BIGINT, features DOUBLE PRECISION[]) RETURNS REAL[]
+    AS 'MODULE_PATHNAME', 'pgml_predict_joint' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict_joint(model_id BIGINT, features NUMERIC[]) RETURNS REAL[]
+    AS 'MODULE_PATHNAME', 'pgml_predict_joint' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict_joint(model_id BIGINT, features SMALLINT[]) RETURNS REAL[]
+    AS 'MODULE_PATHNAME', 'pgml_predict_joint' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict_joint(model_id BIGINT, features INT[]) RETURNS REAL[]
+    AS 'MODULE_PATHNAME', 'pgml_predict_joint' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict_joint(model_id BIGINT, features BIGINT[]) RETURNS REAL[]
+    AS 'MODULE_PATHNAME', 'pgml_predict_joint' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict_joint(model_id BIGINT, features BOOL[]) RETURNS REAL[]
+    AS 'MODULE_PATHNAME', 'pgml_predict_joint' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict_joint(model_id BIGINT, "row" ANYELEMENT) RETURNS REAL[]
+    AS 'MODULE_PATHNAME', 'pgml_predict_joint' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+-- The label's own value as text ('virginica', 'true', '30'): pgml's addition, as predict returns REAL.
+CREATE FUNCTION pgml.predict_label(project_name TEXT, features REAL[]) RETURNS TEXT
+    AS 'MODULE_PATHNAME', 'pgml_predict_label' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict_label(project_name TEXT, features DOUBLE PRECISION[]) RETURNS TEXT
+    AS 'MODULE_PATHNAME', 'pgml_predict_label' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict_label(project_name TEXT, features NUMERIC[]) RETURNS TEXT
+    AS 'MODULE_PATHNAME', 'pgml_predict_label' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict_label(project_name TEXT, features SMALLINT[]) RETURNS TEXT
+    AS 'MODULE_PATHNAME', 'pgml_predict_label' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict_label(project_name TEXT, features INT[]) RETURNS TEXT
+    AS 'MODULE_PATHNAME', 'pgml_predict_label' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict_label(project_name TEXT, features BIGINT[]) RETURNS TEXT
+    AS 'MODULE_PATHNAME', 'pgml_predict_label' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict_label(project_name TEXT, features BOOL[]) RETURNS TEXT
+    AS 'MODULE_PATHNAME', 'pgml_predict_label' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict_label(project_name TEXT, "row" ANYELEMENT) RETURNS TEXT
+    AS 'MODULE_PATHNAME', 'pgml_predict_label' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict_label(model_id BIGINT, features REAL[]) RETURNS TEXT
+    AS 'MODULE_PATHNAME', 'pgml_predict_label' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict_label(model_id BIGINT, features DOUBLE PRECISION[]) RETURNS TEXT
+    AS 'MODULE_PATHNAME', 'pgml_predict_label' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict_label(model_id BIGINT, features NUMERIC[]) RETURNS TEXT
+    AS 'MODULE_PATHNAME', 'pgml_predict_label' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict_label(model_id BIGINT, features SMALLINT[]) RETURNS TEXT
+    AS 'MODULE_PATHNAME', 'pgml_predict_label' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict_label(model_id BIGINT, features INT[]) RETURNS TEXT
+    AS 'MODULE_PATHNAME', 'pgml_predict_label' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict_label(model_id BIGINT, features BIGINT[]) RETURNS TEXT
+    AS 'MODULE_PATHNAME', 'pgml_predict_label' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict_label(model_id BIGINT, features BOOL[]) RETURNS TEXT
+    AS 'MODULE_PATHNAME', 'pgml_predict_label' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict_label(model_id BIGINT, "row" ANYELEMENT) RETURNS TEXT
+    AS 'MODULE_PATHNAME', 'pgml_predict_label' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+-- Many rows in one call: the features of N rows concatenated (row-major); one prediction per row, in order.
+CREATE FUNCTION pgml._predict_batch(project_name TEXT, features REAL[]) RETURNS REAL[]
+    AS 'MODULE_PATHNAME', 'pgml_predict_batch' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml._predict_batch(model_id BIGINT, features REAL[]) RETURNS REAL[]
+    AS 'MODULE_PATHNAME', 'pgml_predict_batch' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.predict_batch(project_name TEXT, features REAL[]) RETURNS SETOF REAL
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$ SELECT unnest(pgml._predict_batch($1, $2)) $$;
+CREATE FUNCTION pgml.predict_batch(model_id BIGINT, features REAL[]) RETURNS SETOF REAL
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$ SELECT unnest(pgml._predict_batch($1, $2)) $$;

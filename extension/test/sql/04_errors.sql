@@ -1,6 +1,6 @@
 -- Bad inputs: clear errors with SQLSTATEs and hints; nothing half-written.
 \set VERBOSITY default
-CREATE TABLE e_ok AS SELECT i::real AS x, (2 * i)::real AS y, 'n' || i AS name FROM generate_series(1, 40) AS i;
+CREATE TABLE e_ok AS SELECT i::real AS x, (2 * i)::real AS y, jsonb_build_object('n', i) AS doc FROM generate_series(1, 40) AS i;
 CREATE VIEW e_numeric AS SELECT x, y FROM e_ok;
 CREATE TABLE e_empty (x real, y real);
 CREATE VIEW e_null_labels AS SELECT x, CASE WHEN x > 30 THEN NULL ELSE y END AS y FROM e_ok;

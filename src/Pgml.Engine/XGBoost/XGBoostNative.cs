@@ -16,6 +16,9 @@ internal static unsafe partial class XGBoostNative
     [LibraryImport(Lib)] internal static partial int XGDMatrixCreateFromMat_omp(float* data, ulong nrow, ulong ncol, float missing, nint* handle, int nthread);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial int XGDMatrixSetFloatInfo(nint handle, string field, float* array, ulong len);
     [LibraryImport(Lib)] internal static partial int XGDMatrixFree(nint handle);
+    // A new DMatrix holding copies of the rows listed in idxset (labels included); used for cross-validation folds.
+    [LibraryImport(Lib)] internal static partial int XGDMatrixSliceDMatrix(nint handle, int* idxset, ulong len, nint* outHandle);
+    [LibraryImport(Lib)] internal static partial int XGDMatrixNumRow(nint handle, ulong* outRows);
     [LibraryImport(Lib)] internal static partial int XGBoosterCreate(nint* dmats, ulong len, nint* booster);
     [LibraryImport(Lib)] internal static partial int XGBoosterFree(nint booster);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial int XGBoosterSetParam(nint booster, string name, string value);

@@ -10,8 +10,10 @@ internal static class Functions
         switch (name)
         {
             case "version": Result.Row(Info.Version()); break;
-            case "train": TrainFunction.Run(new Args(name, args)); break;
+            case "train": TrainFunction.Run(new Args(name, args), joint: false); break;
+            case "train_joint": TrainFunction.Run(new Args(name, args), joint: true); break;
             case "deploy": DeployFunction.Run(new Args(name, args), args.Length); break;
+            case "load_dataset": Datasets.LoadDatasetFunction.Run(new Args(name, args)); break;
             case "_runtime_info": Result.Row(Info.RuntimeInfo()); break;
             case "_boundary_probe": Result.Row(Diagnostics.BoundaryProbe(new Args(name, args))); break;
             default:

@@ -20,12 +20,13 @@ internal static class TrainFunction
     ];
     private static readonly string[] SupportedAlgorithms = ["xgboost"];
 
-    public static void Run(Args a)
+    /// <param name="joint">pgml.train_joint: y_column_name is a text[] of targets.</param>
+    public static void Run(Args a, bool joint)
     {
         string projectName = a.RequiredText(0, "project_name");
         string? task = a.Text(1) is { } t ? NormalizeTask(t) : null;
         string? relationName = a.Text(2);
-        string? yColumn = a.Text(3);
+        IReadOnlyList<string>? yColumns = a.Text(3) is { } y ? (joint ? ParseTextArray(y) : [y]) : null;
         string algorithm = a.Text(4) ?? "linear";
         string hyperparams = a.Text(5) ?? "{}";
         string? search = a.Text(6);
@@ -55,10 +56,7 @@ internal static class TrainFunction
         if (!SupportedAlgorithms.Contains(algorithm))
             throw new PgmlException(SqlState.FeatureNotSupported, $"the algorithm {algorithm} is not implemented in pgml yet",
                 $"Implemented algorithms: {string.Join(", ", SupportedAlgorithms)}. Pass algorithm => 'xgboost'.");
-        RejectUnsupported("search", search is not null || !IsEmptyObject(searchParams) || !IsEmptyObject(searchArgs),
-            "Train with fixed hyperparams instead.");
         RejectUnsupported("materialize_snapshot", materialize, "Leave materialize_snapshot false.");
-        RejectUnsupported("preprocess", !IsEmptyObject(preprocess), "Prepare the columns in a VIEW instead.");
         if (runtime is "python")
             Pg.Notice("pgml has no Python runtime: the model is trained in-process by the C# engine (runtime ignored).");
 
@@ -72,20 +70,20 @@ internal static class TrainFunction
                     "Pass the table or view to train on and its label column.");
             // PostgresML reuses the last snapshot's relation, label and split settings.
             relationName = last.RelationName;
-            yColumn = last.YColumnName;
+            yColumns = last.YColumnNames;
             testSize = last.TestSize;
             sampling = last.TestSampling;
             reuseSnapshot = last.Id;
         }
-        if (yColumn is null)
+        if (yColumns is null || yColumns.Count == 0)
             throw new PgmlException(SqlState.InvalidParameterValue,
                 $"y_column_name is required for the supervised task {effectiveTask}",
                 "Pass the name of the label column as y_column_name.");
         Engine.Splitter.ValidateTestSize(testSize);
 
         project ??= Projects.Create(projectName, effectiveTask);
-        var outcome = new TrainingRun(project, algorithm, hyperparams, relationName, yColumn, testSize, sampling,
-            automaticDeploy, reuseSnapshot).Execute();
+        var outcome = new TrainingRun(new TrainingRequest(project, algorithm, hyperparams, relationName, yColumns, testSize,
+            sampling, automaticDeploy, reuseSnapshot, preprocess, search, searchParams, searchArgs)).Execute();
         Result.Row(project.Name, project.Task, algorithm, outcome.Deployed ? "t" : "f");
     }
 
@@ -105,9 +103,29 @@ internal static class TrainFunction
             throw new PgmlException(SqlState.FeatureNotSupported, $"{what} is not implemented in pgml yet", hint);
     }
 
-    private static bool IsEmptyObject(string json)
+    /// <summary>A text[] in PostgreSQL's text form ({a,"b c"}) as strings.</summary>
+    private static string[] ParseTextArray(string s)
     {
-        string s = json.Trim();
-        return s is "{}" or "" or "null";
+        var items = new List<string>();
+        if (s.Length < 2 || s[0] != '{' || s[^1] != '}')
+            throw new PgmlException(SqlState.InvalidParameterValue, $"y_column_name must be an array of column names, not {s}",
+                "Pass ARRAY['target1', 'target2'].");
+        var current = new System.Text.StringBuilder();
+        bool quoted = false, any = false;
+        for (int i = 1; i < s.Length - 1; i++)
+        {
+            char ch = s[i];
+            if (quoted)
+            {
+                if (ch == '\\' && i + 1 < s.Length - 1) current.Append(s[++i]);
+                else if (ch == '"') quoted = false;
+                else current.Append(ch);
+            }
+            else if (ch == '"') { quoted = true; any = true; }
+            else if (ch == ',') { items.Add(current.ToString()); current.Clear(); any = false; }
+            else { current.Append(ch); any = true; }
+        }
+        if (any || items.Count > 0) items.Add(current.ToString());
+        return [.. items];
     }
 }

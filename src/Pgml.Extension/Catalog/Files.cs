@@ -11,19 +11,21 @@ internal static class Files
 {
     public const string EstimatorPath = "estimator.json";
     public const string CompiledPath = "estimator.compiled";
+    public const string PipelinePath = Engine.Preprocessing.FittedPipeline.FileName;
 
-    public static void Save(long modelId, string path, byte[] data) =>
-        Spi.Execute("INSERT INTO pgml.files (model_id, path, part, data) VALUES ($1, $2, 0, $3)",
-            SqlArg.Of(modelId), SqlArg.Of(path), SqlArg.Bytea(data));
+    /// <summary>Stores a file; a model with several targets stores one estimator per target, as parts 0, 1, ...</summary>
+    public static void Save(long modelId, string path, byte[] data, int part = 0) =>
+        Spi.Execute("INSERT INTO pgml.files (model_id, path, part, data) VALUES ($1, $2, $3::int, $4)",
+            SqlArg.Of(modelId), SqlArg.Of(path), SqlArg.Of((long)part), SqlArg.Bytea(data));
 
-    /// <summary>Reads the given files of a model (part 0); a missing file is absent from the result.</summary>
-    public static Dictionary<string, byte[]> Load(long modelId, params string[] paths)
+    /// <summary>Reads the given files of a model, keyed by (path, part); a missing file is absent from the result.</summary>
+    public static Dictionary<(string Path, int Part), byte[]> Load(long modelId, params string[] paths)
     {
-        long rows = Spi.Query("SELECT path, data FROM pgml.files WHERE model_id = $1 AND part = 0 AND path = ANY($2::text[])",
+        long rows = Spi.Query("SELECT path, part, data FROM pgml.files WHERE model_id = $1 AND path = ANY($2::text[])",
             0, SqlArg.Of(modelId), SqlArg.Typed(1009, "{" + string.Join(',', paths.Select(p => $"\"{p}\"")) + "}"));
-        var files = new Dictionary<string, byte[]>(paths.Length);
+        var files = new Dictionary<(string, int), byte[]>((int)rows);
         for (long r = 0; r < rows; r++)
-            files[Spi.Text(r, 1)!] = Spi.Bytes(r, 2)!;
+            files[(Spi.Text(r, 1)!, (int)Spi.Int64(r, 2)!.Value)] = Spi.Bytes(r, 3)!;
         return files;
     }
 

@@ -2,17 +2,18 @@ using Pgml.Extension.Interop;
 
 namespace Pgml.Extension.Catalog;
 
-internal sealed record Snapshot(long Id, string RelationName, string YColumnName, double TestSize, string TestSampling);
+internal sealed record Snapshot(long Id, string RelationName, IReadOnlyList<string> YColumnNames, double TestSize, string TestSampling);
 
 /// <summary>pgml.snapshots: which relation and label a training run read, how it split, and the columns it saw.</summary>
 internal static class Snapshots
 {
-    public static long Create(string relationName, string yColumn, double testSize, string sampling, string columnsJson)
+    public static long Create(string relationName, IReadOnlyList<string> yColumns, double testSize, string sampling, string columnsJson)
     {
         Spi.Execute(
             "INSERT INTO pgml.snapshots (relation_name, y_column_name, test_size, test_sampling, status, columns, materialized) " +
-            "VALUES ($1, ARRAY[$2], $3, $4::pgml.sampling, 'in_progress', $5, false) RETURNING id",
-            SqlArg.Of(relationName), SqlArg.Of(yColumn), SqlArg.Of(testSize), SqlArg.Of(sampling), SqlArg.Jsonb(columnsJson));
+            "VALUES ($1, ARRAY(SELECT jsonb_array_elements_text($2)), $3, $4::pgml.sampling, 'in_progress', $5, false) RETURNING id",
+            SqlArg.Of(relationName), SqlArg.Jsonb(System.Text.Json.JsonSerializer.Serialize(yColumns.ToArray(), SnapshotJson.Default.StringArray)),
+            SqlArg.Of(testSize), SqlArg.Of(sampling), SqlArg.Jsonb(columnsJson));
         return Spi.Int64(0, 1)!.Value;
     }
 
@@ -24,10 +25,15 @@ internal static class Snapshots
     public static Snapshot? LastOfProject(long projectId)
     {
         if (Spi.Query(
-                "SELECT s.id, s.relation_name, s.y_column_name[1], s.test_size, s.test_sampling::text FROM pgml.snapshots s " +
+                "SELECT s.id, s.relation_name, to_jsonb(s.y_column_name)::text, s.test_size, s.test_sampling::text FROM pgml.snapshots s " +
                 "JOIN pgml.models m ON m.snapshot_id = s.id WHERE m.project_id = $1 ORDER BY s.id DESC LIMIT 1",
                 1, SqlArg.Of(projectId)) == 0)
             return null;
-        return new Snapshot(Spi.Int64(0, 1)!.Value, Spi.Text(0, 2)!, Spi.Text(0, 3)!, Spi.Double(0, 4)!.Value, Spi.Text(0, 5)!);
+        var targets = System.Text.Json.JsonSerializer.Deserialize(Spi.Text(0, 3) ?? "[]", SnapshotJson.Default.StringArray) ?? [];
+        return new Snapshot(Spi.Int64(0, 1)!.Value, Spi.Text(0, 2)!, targets, Spi.Double(0, 4)!.Value, Spi.Text(0, 5)!);
     }
 }
+
+/// <summary>Source-generated (NativeAOT-safe) JSON for the snapshot's list of targets.</summary>
+[System.Text.Json.Serialization.JsonSerializable(typeof(string[]))]
+internal sealed partial class SnapshotJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -31,10 +31,69 @@ internal enum ElemType
     Bool = 5,
 }
 
+internal enum ValueKind
+{
+    Null = 0,
+    Number = 1,
+    Text = 2,
+    Array = 3,
+}
+
+/// <summary>One attribute of a row handed to predict.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct PgmlValue
+{
+    public ValueKind Kind;
+    public ElemType ElemType;
+    public double Number;
+    public void* Data;
+    public int Length;
+    public byte* Nulls;
+}
+
+/// <summary>The features of one predict call: an array read in place, or a row's attributes.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct PgmlInput
+{
+    public int IsRow;
+    public ElemType ElemType;
+    public void* Data;
+    public int N;
+    public byte* Nulls;
+    public PgmlValue* Values;
+}
+
+internal enum PredictMode
+{
+    Value = 0,
+    Proba = 1,
+    Batch = 2,
+    Joint = 3,
+    Label = 4,
+}
+
+internal enum ColumnKind
+{
+    Number = 0,
+    Array = 1,
+    Text = 2,
+}
+
+/// <summary>How the shim decodes one column of a training query.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct PgmlColumn
+{
+    public ColumnKind Kind;
+    public int ToLabels;
+    public int Offset;
+    public int Width;
+    public byte* Name;
+}
+
 [StructLayout(LayoutKind.Sequential)]
 internal unsafe struct PgmlCallbacks
 {
-    public const int AbiVersion = 1;
+    public const int AbiVersion = 2;
 
     public int Version;
     public delegate* unmanaged<int> CheckInterrupts;
@@ -42,7 +101,8 @@ internal unsafe struct PgmlCallbacks
     public delegate* unmanaged<byte*, int, PgmlParam*, int, long, long*, int> SpiExecute;
     public delegate* unmanaged<long, int, byte**, int*, int*, int> SpiValue;
     public delegate* unmanaged<byte*, int, PgmlParam*, nint*, int> CursorOpen;
-    public delegate* unmanaged<nint, long, int, float*, int, float*, long*, int> CursorFetch;
+    public delegate* unmanaged<nint, long, int, PgmlColumn*, int, float*, int, float*, long*, int> CursorFetch;
+    public delegate* unmanaged<long, int, byte**, int*, int*, int> CursorText;
     public delegate* unmanaged<nint, int> CursorClose;
     public delegate* unmanaged<int, byte**, int> EmitRow;
     public delegate* unmanaged<int> WatchDeployments;

@@ -26,6 +26,7 @@ internal static class SqlState
     public const string UndefinedObject = "42704";
     public const string DatatypeMismatch = "42804";
     public const string FeatureNotSupported = "0A000";
+    public const string WrongObjectType = "42809";
     public const string NoDataFound = "P0002";
     // Npgsql closes the connection on any class-XX error, so pgml never raises one: a corrupt model is an invalid
     // binary representation, an unexpected managed exception an external-routine exception.

@@ -101,14 +101,25 @@ internal static unsafe class Spi
         private nint _portal = portal;
 
         /// <summary>
-        /// Fetches up to <paramref name="maxRows"/> rows: the first <paramref name="labelColumns"/> columns into
-        /// <paramref name="labels"/>, the rest into <paramref name="features"/> (row-major); NULL becomes NaN.
+        /// Fetches up to <paramref name="maxRows"/> rows, each column decoded by the shim as described (numbers and
+        /// flattened arrays straight into the row-major buffers; NULL becomes NaN; text is read with <see cref="Text"/>).
         /// </summary>
-        public long Fetch(long maxRows, int labelColumns, float* labels, int featureColumns, float* features)
+        public long Fetch(long maxRows, ReadOnlySpan<PgmlColumn> columns, int featureWidth, float* features, int labelWidth, float* labels)
         {
             long fetched;
-            Pg.Check(Pg.Callbacks.CursorFetch(_portal, maxRows, labelColumns, labels, featureColumns, features, &fetched));
+            fixed (PgmlColumn* c = columns)
+                Pg.Check(Pg.Callbacks.CursorFetch(_portal, maxRows, columns.Length, c, featureWidth, features, labelWidth, labels, &fetched));
             return fetched;
+        }
+
+        /// <summary>A text value of the last fetched batch as UTF-8 bytes (valid until the next fetch); false for NULL.</summary>
+        public bool Text(long row, int column, out ReadOnlySpan<byte> value)
+        {
+            byte* data;
+            int length, isNull;
+            Pg.Check(Pg.Callbacks.CursorText(row, column, &data, &length, &isNull));
+            value = isNull != 0 ? default : new ReadOnlySpan<byte>(data, length);
+            return isNull == 0;
         }
 
         public void Dispose()

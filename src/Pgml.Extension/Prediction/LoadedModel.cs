@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using Pgml.Engine.Models;
 using Pgml.Engine.Trees;
 using Pgml.Extension.Interop;
@@ -5,88 +7,162 @@ using Pgml.Extension.Interop;
 namespace Pgml.Extension.Prediction;
 
 /// <summary>
-/// A deployed model ready to evaluate: the parsed trees plus scratch buffers allocated once, so that a prediction
-/// allocates nothing on the managed heap.
+/// A deployed model ready to evaluate: the parsed trees (one ensemble per target) plus buffers allocated once, so a
+/// prediction allocates nothing on the managed heap. Output buffers are pinned: the shim reads them after the
+/// managed call has returned.
 /// </summary>
 internal sealed unsafe class LoadedModel
 {
-    private readonly TreeEnsemble _trees;
+    private readonly TreeEnsemble[] _targets;
+    private readonly FeatureEncoder _encoder;
     private readonly float[] _features;
     private readonly float[] _outputs;
-    private readonly float[] _classValues;
+    private float[] _results;
+    private readonly byte[][] _labels;
     private readonly float _binaryThreshold;
 
-    public LoadedModel(long id, ModelMetadata metadata, TreeEnsemble trees)
+    public LoadedModel(long id, ModelMetadata metadata, TreeEnsemble[] targets, FeatureEncoder encoder)
     {
-        if (trees.NumFeatures > metadata.NumFeatures)
-            throw new Engine.ModelFormatException(
-                $"model {id} uses {trees.NumFeatures} features but its metadata lists {metadata.NumFeatures}");
+        if (targets.Length != metadata.Targets.Count)
+            throw new Engine.ModelFormatException($"model {id} has {targets.Length} estimators for {metadata.Targets.Count} targets");
+        foreach (var t in targets)
+            if (t.NumFeatures > encoder.OutputWidth)
+                throw new Engine.ModelFormatException($"model {id} uses {t.NumFeatures} features but produces {encoder.OutputWidth}");
         Id = id;
         Metadata = metadata;
-        _trees = trees;
-        _features = new float[metadata.NumFeatures];
-        _outputs = new float[Math.Max(1, trees.NumOutputs)];
-        _classValues = metadata.Classes.Select(c => (float)c).ToArray();
-        // Objectives that output margins (logitraw, hinge) split classes at 0, probabilities at 0.5.
-        _binaryThreshold = trees.Objective is "binary:logitraw" or "binary:hinge" ? 0f : 0.5f;
+        _targets = targets;
+        _encoder = encoder;
+        _features = new float[Math.Max(1, encoder.OutputWidth)];
+        int width = Math.Max(targets.Length, targets.Max(t => t.NumOutputs));
+        _outputs = new float[Math.Max(2, width)];
+        _results = GC.AllocateArray<float>(Math.Max(2, width), pinned: true);
+        _labels = LabelBytes(metadata);
+        // Objectives that output margins (logitraw) split classes at 0, probabilities (and hinge's 0/1) at 0.5.
+        _binaryThreshold = targets[0].Objective == "binary:logitraw" ? 0f : 0.5f;
     }
 
     public long Id { get; }
     public ModelMetadata Metadata { get; }
-    public int NumFeatures => _features.Length;
+    private bool IsClassification => Metadata.Task == TaskKind.Classification;
 
-    public float Predict(ElemType type, void* data, int n, byte* nulls)
+    /// <summary>Runs one predict call; <paramref name="result"/> points into a pinned buffer valid until the next call.</summary>
+    public int Predict(PredictMode mode, PgmlInput* input, out float* result, out byte* label, out int labelLength)
     {
-        if (n != _features.Length)
-            throw new PgmlException(SqlState.ArraySubscriptError,
-                $"model {Id} expects {_features.Length} features, but the array has {n}",
-                $"Pass the features in the order of the training columns: {FeatureList()}.");
-        ReadOnlySpan<float> x = type == ElemType.Float4 && nulls == null
-            ? new ReadOnlySpan<float>(data, n)   // read the array in place: no copy
-            : Convert(type, data, n, nulls);
-        _trees.Predict(x, _outputs);
-        if (Metadata.Task == TaskKind.Regression)
+        label = null;
+        labelLength = 0;
+        switch (mode)
+        {
+            case PredictMode.Value:
+                _results[0] = Value(_encoder.Encode(input, Id, _features));
+                return Done(1, out result);
+            case PredictMode.Joint:
+            {
+                var x = _encoder.Encode(input, Id, _features);
+                if (IsClassification)
+                    throw new PgmlException(SqlState.WrongObjectType, $"model {Id} is a classification model: predict_joint is for regression",
+                        "Use pgml.predict or pgml.predict_proba.");
+                for (int t = 0; t < _targets.Length; t++)
+                {
+                    _targets[t].Predict(x, _outputs);
+                    _results[t] = _outputs[0];
+                }
+                return Done(_targets.Length, out result);
+            }
+            case PredictMode.Proba:
+            {
+                if (!IsClassification)
+                    throw new PgmlException(SqlState.WrongObjectType, $"model {Id} is a regression model: it has no class probabilities",
+                        "Use pgml.predict.");
+                var x = _encoder.Encode(input, Id, _features);
+                _targets[0].Predict(x, _outputs);
+                if (_targets[0].NumOutputs == 1)
+                {
+                    // binary: XGBoost gives P(class 1); return both, in class order
+                    _results[0] = 1 - _outputs[0];
+                    _results[1] = _outputs[0];
+                    return Done(2, out result);
+                }
+                _outputs.AsSpan(0, _targets[0].NumOutputs).CopyTo(_results);
+                return Done(_targets[0].NumOutputs, out result);
+            }
+            case PredictMode.Batch:
+                return Batch(input, out result);
+            case PredictMode.Label:
+            {
+                if (!IsClassification)
+                    throw new PgmlException(SqlState.WrongObjectType, $"model {Id} is a regression model: it predicts numbers, not labels",
+                        "Use pgml.predict.");
+                int cls = ClassIndex(_encoder.Encode(input, Id, _features));
+                label = (byte*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref _labels[cls][0]);   // pinned
+                labelLength = _labels[cls].Length - 1;
+                result = null;
+                return 0;
+            }
+            default:
+                throw new PgmlException(SqlState.FeatureNotSupported, $"unknown prediction mode {mode}");
+        }
+    }
+
+    /// <summary>predict's answer: the value for regression, the label's value (or class index for text) for classification.</summary>
+    private float Value(ReadOnlySpan<float> x)
+    {
+        if (!IsClassification)
+        {
+            _targets[0].Predict(x, _outputs);
             return _outputs[0];
-        int cls;
-        if (_outputs.Length == 1)
-            cls = _outputs[0] > _binaryThreshold ? 1 : 0;
-        else
-        {
-            cls = 0;
-            for (int k = 1; k < _outputs.Length; k++)
-                if (_outputs[k] > _outputs[cls]) cls = k;
         }
-        return _classValues[cls];
+        int cls = ClassIndex(x);
+        // Text labels: PostgresML returns the class index; predict_label gives the text.
+        return Metadata.ClassLabels is null ? (float)Metadata.Classes[cls] : cls;
     }
 
-    private Span<float> Convert(ElemType type, void* data, int n, byte* nulls)
+    private int ClassIndex(ReadOnlySpan<float> x)
     {
-        var x = _features.AsSpan(0, n);
-        for (int i = 0; i < n; i++)
-        {
-            // PostgreSQL's null bitmap: bit set = value present; NULL elements take no space in the data.
-            if (nulls != null && (nulls[i >> 3] & (1 << (i & 7))) == 0)
-            {
-                x[i] = float.NaN;
-                continue;
-            }
-            switch (type)
-            {
-                case ElemType.Float4: x[i] = *(float*)data; data = (float*)data + 1; break;
-                case ElemType.Float8: x[i] = (float)*(double*)data; data = (double*)data + 1; break;
-                case ElemType.Int2: x[i] = *(short*)data; data = (short*)data + 1; break;
-                case ElemType.Int4: x[i] = *(int*)data; data = (int*)data + 1; break;
-                case ElemType.Int8: x[i] = *(long*)data; data = (long*)data + 1; break;
-                case ElemType.Bool: x[i] = *(byte*)data != 0 ? 1f : 0f; data = (byte*)data + 1; break;
-                default: throw new PgmlException(SqlState.DatatypeMismatch, $"unsupported feature element type {type}");
-            }
-        }
-        return x;
+        _targets[0].Predict(x, _outputs);
+        if (_targets[0].NumOutputs == 1)
+            return _outputs[0] > _binaryThreshold ? 1 : 0;
+        int best = 0;
+        for (int k = 1; k < _targets[0].NumOutputs; k++)
+            if (_outputs[k] > _outputs[best]) best = k;
+        return best;
     }
 
-    private string FeatureList()
+    /// <summary>predict_batch: the array holds whole rows one after another; one answer per row.</summary>
+    private int Batch(PgmlInput* input, out float* result)
     {
-        var names = Metadata.FeatureNames;
-        return names.Count <= 20 ? string.Join(", ", names) : string.Join(", ", names.Take(20)) + $", ... ({names.Count} in all)";
+        if (input->IsRow != 0)
+            throw new PgmlException(SqlState.DatatypeMismatch, "pgml.predict_batch takes an array of rows, not a row",
+                "Concatenate the rows' features into one array, e.g. array_agg over ARRAY[...] flattened, or call pgml.predict per row.");
+        int width = _encoder.InputWidth;
+        if (input->N % width != 0)
+            throw new PgmlException(SqlState.ArraySubscriptError,
+                $"model {Id} expects rows of {width} features, but the batch has {input->N} values, which is not a multiple of {width}",
+                "Pass whole rows, concatenated in the order of the training columns.");
+        int rows = input->N / width;
+        if (_results.Length < rows)
+            _results = GC.AllocateArray<float>(Math.Max(rows, _results.Length * 2), pinned: true);
+        for (int r = 0; r < rows; r++)
+            _results[r] = Value(_encoder.EncodeArraySlice(input, r * width, width, Id, _features));
+        return Done(rows, out result);
+    }
+
+    private int Done(int n, out float* result)
+    {
+        result = (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref _results[0]);
+        return n;
+    }
+
+    /// <summary>Each class's label as NUL-terminated UTF-8: text labels as they were, numbers and booleans formatted.</summary>
+    private static byte[][] LabelBytes(ModelMetadata m)
+    {
+        var labels = new byte[m.Classes.Count][];
+        for (int i = 0; i < labels.Length; i++)
+        {
+            string s = m.ClassLabels?[i]
+                ?? (m.LabelType == "boolean" ? (m.Classes[i] != 0 ? "true" : "false") : m.Classes[i].ToString("R", CultureInfo.InvariantCulture));
+            labels[i] = GC.AllocateArray<byte>(Encoding.UTF8.GetByteCount(s) + 1, pinned: true);
+            Encoding.UTF8.GetBytes(s, labels[i]);
+        }
+        return labels;
     }
 }

@@ -82,8 +82,8 @@ internal static class ModelCache
     {
         Pg.WatchDeployments();
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var files = Catalog.Files.Load(id, ModelMetadata.FileName, Catalog.Files.CompiledPath);
-        if (!files.TryGetValue(ModelMetadata.FileName, out var metadataBytes))
+        var files = Catalog.Files.Load(id, ModelMetadata.FileName, Catalog.Files.CompiledPath, Catalog.Files.PipelinePath);
+        if (!files.TryGetValue((ModelMetadata.FileName, 0), out var metadataBytes))
         {
             if (!Catalog.Files.ModelExists(id))
                 throw new PgmlException(SqlState.UndefinedObject, $"model {id} does not exist",
@@ -93,8 +93,11 @@ internal static class ModelCache
         }
         long fetched = System.Diagnostics.Stopwatch.GetTimestamp();
         var metadata = ModelMetadata.FromJson(metadataBytes);
-        var trees = LoadTrees(id, files.GetValueOrDefault(Catalog.Files.CompiledPath));
-        var model = new LoadedModel(id, metadata, trees);
+        var targets = new TreeEnsemble[metadata.Targets.Count];
+        for (int t = 0; t < targets.Length; t++)
+            targets[t] = LoadTrees(id, t, files.GetValueOrDefault((Catalog.Files.CompiledPath, t)));
+        var transform = files.TryGetValue((Catalog.Files.PipelinePath, 0), out var pipeline) ? Pipelines.Load(pipeline) : null;
+        var model = new LoadedModel(id, metadata, targets, new FeatureEncoder(metadata, transform));
         ById[id] = model;
         Loads++;
         LastLoadMilliseconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
@@ -106,7 +109,7 @@ internal static class ModelCache
     /// The compiled trees when they are there and sound; otherwise the XGBoost JSON, the source of truth (a model
     /// stored by a pgml without the compiled form, or one whose compiled bytes were damaged, still predicts).
     /// </summary>
-    private static TreeEnsemble LoadTrees(long id, byte[]? compiled)
+    private static TreeEnsemble LoadTrees(long id, int target, byte[]? compiled)
     {
         if (compiled is not null)
         {
@@ -119,9 +122,9 @@ internal static class ModelCache
                 Pg.Log(Pg.Level.Warning, $"pgml: the compiled trees of model {id} are unusable ({e.Message}); loading its XGBoost JSON instead");
             }
         }
-        var json = Catalog.Files.Load(id, Catalog.Files.EstimatorPath).GetValueOrDefault(Catalog.Files.EstimatorPath)
+        var json = Catalog.Files.Load(id, Catalog.Files.EstimatorPath).GetValueOrDefault((Catalog.Files.EstimatorPath, target))
             ?? throw new PgmlException(SqlState.InvalidBinaryRepresentation,
-                $"model {id} is incomplete: pgml.files lacks its {Catalog.Files.EstimatorPath}", "Retrain the model.");
+                $"model {id} is incomplete: pgml.files lacks its {Catalog.Files.EstimatorPath} (part {target})", "Retrain the model.");
         return TreeEnsemble.FromXGBoostJson(json);
     }
 }

@@ -2,7 +2,15 @@ using Pgml.Extension.Interop;
 
 namespace Pgml.Extension.Training;
 
-internal sealed record Column(string Name, string Quoted, string PgType, char Category, bool IsArray, int Position);
+internal sealed record Column(string Name, string Quoted, string PgType, uint BaseType, uint ElementType, int Position)
+{
+    private static readonly uint[] NumberTypes = [700, 701, 21, 23, 20, 16, 1700];   // float4/8, int2/4/8, bool, numeric
+    private static readonly uint[] TextTypes = [25, 1043, 1042];                      // text, varchar, char(n)
+
+    public bool IsNumber => NumberTypes.Contains(BaseType);
+    public bool IsText => TextTypes.Contains(BaseType);
+    public bool IsNumericArray => ElementType != 0 && NumberTypes.Contains(ElementType);
+}
 
 /// <summary>
 /// A table or view named by the user, resolved through the catalog as an identifier (regclass): the user's text is
@@ -26,14 +34,15 @@ internal sealed record Relation(uint Oid, string QualifiedName, IReadOnlyList<Co
         long estimatedRows = Spi.Int64(0, 3) ?? 0;
 
         long n = Spi.Query(
-            "SELECT a.attname, quote_ident(a.attname), format_type(a.atttypid, a.atttypmod), t.typcategory, " +
-            "t.typcategory = 'A' FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid " +
+            "SELECT a.attname, quote_ident(a.attname), format_type(a.atttypid, a.atttypmod), b.oid, b.typelem " +
+            "FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid " +
+            "JOIN pg_catalog.pg_type b ON b.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END " +
             "WHERE a.attrelid = $1::oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
             0, SqlArg.Typed(26, oid));
         var columns = new List<Column>((int)n);
         for (long r = 0; r < n; r++)
-            columns.Add(new Column(Spi.Text(r, 1)!, Spi.Text(r, 2)!, Spi.Text(r, 3)!, Spi.Text(r, 4)![0],
-                Spi.Bool(r, 5) == true, (int)r + 1));
+            columns.Add(new Column(Spi.Text(r, 1)!, Spi.Text(r, 2)!, Spi.Text(r, 3)!, uint.Parse(Spi.Text(r, 4)!),
+                uint.Parse(Spi.Text(r, 5)!), (int)r + 1));
         return new Relation(relOid, qualified, columns, estimatedRows);
     }
 

@@ -6,127 +6,204 @@ using Pgml.Engine;
 using Pgml.Engine.Data;
 using Pgml.Engine.Metrics;
 using Pgml.Engine.Models;
-using SamplingKind = Pgml.Engine.Sampling;
 using Pgml.Engine.Trees;
 using Pgml.Engine.XGBoost;
 using Pgml.Extension.Catalog;
 using Pgml.Extension.Interop;
+using SamplingKind = Pgml.Engine.Sampling;
 
 namespace Pgml.Extension.Training;
 
 internal sealed record TrainingOutcome(long ModelId, bool Deployed);
 
+/// <summary>The arguments of one training run, checked by the SQL function.</summary>
+internal sealed record TrainingRequest(
+    Project Project, string Algorithm, string Hyperparams, string RelationName, IReadOnlyList<string> YColumns,
+    double TestSize, string Sampling, bool AutomaticDeploy, long? ReuseSnapshot, string Preprocess,
+    string? Search, string SearchParams, string SearchArgs);
+
 /// <summary>
-/// One call of pgml.train, inside the caller's transaction: snapshot row, rows read into native memory, split,
-/// fit, score on the held-out rows, model and files stored, automatic deployment. An error anywhere rolls all of it
-/// back with the transaction.
+/// One call of pgml.train / pgml.train_joint, inside the caller's transaction: snapshot row, rows read into native
+/// memory, split, preprocessing fitted on the training rows, optional search, fit (one estimator per target), score
+/// on the held-out rows, model and files stored, automatic deployment. An error anywhere rolls all of it back.
 /// </summary>
-internal sealed unsafe class TrainingRun(
-    Project project, string algorithm, string hyperparams, string relationName, string yColumn, double testSize,
-    string sampling, bool automaticDeploy, long? reuseSnapshot)
+internal sealed unsafe class TrainingRun(TrainingRequest request)
 {
-    private readonly TaskKind _task = project.Task == "classification" ? TaskKind.Classification : TaskKind.Regression;
+    private readonly TaskKind _task = request.Project.Task == "classification" ? TaskKind.Classification : TaskKind.Regression;
+    private Project Project => request.Project;
 
     public TrainingOutcome Execute()
     {
-        var relation = Relation.Resolve(relationName);
-        var label = relation.Column(yColumn);
-        var features = relation.Columns.Where(c => c.Name != label.Name).ToList();
-        CheckTypes(relation, label, features);
+        var relation = Relation.Resolve(request.RelationName);
+        var labels = request.YColumns.Select(relation.Column).ToList();
+        var features = relation.Columns.Where(c => !request.YColumns.Contains(c.Name)).ToList();
+        CheckTypes(relation, labels, features);
         var xgbTask = _task == TaskKind.Classification ? XGBoostTask.Classification : XGBoostTask.Regression;
-        var parameters = XGBoostParameters.Parse(hyperparams, xgbTask);   // bad hyperparams fail before reading rows
+        var parameters = XGBoostParameters.Parse(request.Hyperparams, xgbTask);   // bad hyperparams fail before reading rows
+        var search = Engine.Search.SearchSpec.Parse(request.Search, request.Hyperparams, request.SearchParams, request.SearchArgs);
+        foreach (var notice in search.Notices) Pg.Notice(notice);
 
-        // Reusing a snapshot reuses its seed, so models trained on it see the same split (given the same rows).
-        long snapshotId = reuseSnapshot
-            ?? Snapshots.Create(relation.QualifiedName, label.Name, testSize, sampling, ColumnsJson(label, features));
-        var (x, y) = RowReader.Read(relation, label, features);
-        using (x)
-        using (y)
+        long snapshotId = request.ReuseSnapshot ?? Snapshots.Create(relation.QualifiedName, request.YColumns, request.TestSize,
+            request.Sampling, ColumnsJson(labels, features));
+        using var data = RowReader.Read(relation, labels, features);
+        long rows = data.Features.Rows;
+        if (rows == 0)
+            throw new PgmlException(SqlState.DataException, $"{relation.QualifiedName} has no rows to train on",
+                "Insert rows first, or train on another relation.");
+        var y = data.Labels;
+        for (int t = 0; t < labels.Count; t++) CheckNoNullLabels(y, t, labels[t].Name);
+        var (classes, classLabels) = _task == TaskKind.Classification ? EncodeClasses(data) : ([], null);
+
+        var plan = Splitter.Plan(rows, request.TestSize, ParseSampling(request.Sampling), LabelColumn(y, 0),
+            seed: (int)(snapshotId % int.MaxValue));
+        data.Features.Permute(plan.Order);
+        y.Permute(plan.Order);
+        Snapshots.Complete(snapshotId, rows);
+
+        var preprocessing = FeaturePreprocessing.Fit(data, plan.TrainRows, request.Preprocess, LabelColumn(y, 0));
+        var x = preprocessing.Transformed ?? data.Features;
+        try
         {
-            long rows = x.Rows;
-            if (rows == 0)
-                throw new PgmlException(SqlState.DataException, $"{relation.QualifiedName} has no rows to train on",
-                    "Insert rows first, or train on another relation.");
-            var labels = new Span<float>(LabelPointer(y), checked((int)rows));
-            CheckNoNullLabels(labels, label.Name);
-            double[] classes = _task == TaskKind.Classification ? EncodeClasses(labels, label.Name) : [];
-
-            var plan = Splitter.Plan(rows, testSize, ParseSampling(sampling), labels, seed: (int)(snapshotId % int.MaxValue));
-            x.Permute(plan.Order);
-            y.Permute(plan.Order);
-            Snapshots.Complete(snapshotId, rows);
-
             var fit = Stopwatch.StartNew();
-            byte[] estimator = XGBoostTrainer.Train(x, labels, plan.TrainRows, xgbTask, classes.Length, parameters, Pg.CheckForInterrupts);
+            string hyperparams = request.Hyperparams;
+            string? searchResults = null;
+            if (search.RunsSearch)
+            {
+                // cross-validation over the training rows; the best candidate is then refit on all of them below
+                var result = SearchTrainingRows(search, x, y, plan.TrainRows, xgbTask, classes.Length, snapshotId);
+                hyperparams = result.BestParams;
+                searchResults = result.ToJson();
+                parameters = XGBoostParameters.Parse(hyperparams, xgbTask);
+            }
+            var estimators = new byte[labels.Count][];
+            for (int t = 0; t < labels.Count; t++)
+                estimators[t] = XGBoostTrainer.Train(x, LabelColumn(y, t), plan.TrainRows, xgbTask, classes.Length, parameters, Pg.CheckForInterrupts);
             fit.Stop();
 
             var score = Stopwatch.StartNew();
-            var trees = TreeEnsemble.FromXGBoostJson(estimator);
-            var metrics = Score(trees, x, labels, plan.TrainRows, classes.Length);
+            var trees = estimators.Select(e => TreeEnsemble.FromXGBoostJson(e)).ToArray();
+            var metrics = Score(trees, x, y, plan.TrainRows, classes.Length);
             score.Stop();
             metrics["fit_time"] = fit.Elapsed.TotalSeconds;
             metrics["score_time"] = score.Elapsed.TotalSeconds;
 
-            var metadata = new ModelMetadata(algorithm, _task, features.Select(f => f.Name).ToArray(), classes, label.PgType);
-            long modelId = Models.Insert(new NewModel(project.Id, snapshotId, features.Count, algorithm, hyperparams,
-                MetricsJson(metrics), null, "{}", "{}"));
-            Files.Save(modelId, Files.EstimatorPath, estimator);
-            Files.Save(modelId, Files.CompiledPath, trees.ToCompiled());
+            var metadata = new ModelMetadata(request.Algorithm, _task, data.FeatureColumns.Select(Info).ToArray(),
+                request.YColumns, classes, classLabels, labels[0].PgType);
+            long modelId = Models.Insert(new NewModel(Project.Id, snapshotId, metadata.NumFeatures, request.Algorithm, hyperparams,
+                MetricsJson(metrics, searchResults), request.Search, request.SearchParams, request.SearchArgs));
+            for (int t = 0; t < estimators.Length; t++)
+            {
+                Files.Save(modelId, Files.EstimatorPath, estimators[t], t);
+                Files.Save(modelId, Files.CompiledPath, trees[t].ToCompiled(), t);
+            }
             Files.Save(modelId, ModelMetadata.FileName, metadata.ToJson());
-            bool deployed = automaticDeploy ? AutoDeploy(modelId, metrics) : NoDeploy();
+            if (preprocessing.Json is { } pipelineJson)
+                Files.Save(modelId, Files.PipelinePath, pipelineJson);
+            bool deployed = request.AutomaticDeploy ? AutoDeploy(modelId, metrics) : NoDeploy();
             return new TrainingOutcome(modelId, deployed);
+        }
+        finally
+        {
+            preprocessing.Transformed?.Dispose();
         }
     }
 
-    private static unsafe float* LabelPointer(NativeMatrix y) => y.Data;
+    private static FeatureColumnInfo Info(FeatureColumn c) => new(c.Column.Name,
+        c.Kind switch { ColumnKind.Array => FeatureColumnKind.Array, ColumnKind.Text => FeatureColumnKind.Text, _ => FeatureColumnKind.Number },
+        c.Width, c.Column.PgType);
 
-    private void CheckTypes(Relation relation, Column label, List<Column> features)
+    /// <summary>Target <paramref name="t"/> of every row (labels are row-major, one float per target).</summary>
+    private static Span<float> LabelColumn(NativeMatrix y, int t)
+    {
+        if (y.Columns == 1) return new Span<float>(y.Data, checked((int)y.Rows));
+        // several targets: gather the column (managed, one float per row; only for train_joint)
+        var column = new float[y.Rows];
+        for (long r = 0; r < y.Rows; r++) column[r] = y[r, t];
+        return column;
+    }
+
+    private static Engine.Search.SearchResult SearchTrainingRows(Engine.Search.SearchSpec spec, NativeMatrix x, NativeMatrix y,
+        long trainRows, XGBoostTask task, int numClasses, long snapshotId)
+    {
+        if (y.Columns != 1)
+            throw new PgmlException(SqlState.FeatureNotSupported, "search with several targets (train_joint) is not supported",
+                "Search on one target with pgml.train, then train_joint with the best hyperparams.");
+        using var evaluator = new Engine.Search.XGBoostCandidateEvaluator(x, LabelColumn(y, 0), trainRows, task, numClasses);
+        return Engine.Search.SearchRunner.Run(spec, evaluator, trainRows, x.Rows - trainRows, (int)(snapshotId % int.MaxValue),
+            Pg.CheckForInterrupts);
+    }
+
+    private void CheckTypes(Relation relation, List<Column> labels, List<Column> features)
     {
         if (features.Count == 0)
             throw new PgmlException(SqlState.InvalidParameterValue,
-                $"{relation.QualifiedName} has no feature columns besides the label \"{label.Name}\"",
-                "Train on a table or view with at least one numeric column besides the label.");
+                $"{relation.QualifiedName} has no feature columns besides the label {string.Join(", ", labels.Select(l => $"\"{l.Name}\""))}",
+                "Train on a table or view with at least one column besides the label.");
         foreach (var c in features)
-        {
-            if (!IsNumeric(c))
+            if (!c.IsNumber && !c.IsText && !c.IsNumericArray)
                 throw new PgmlException(SqlState.DatatypeMismatch,
-                    $"feature column \"{c.Name}\" has type {c.PgType}, which pgml cannot encode yet",
-                    "Use numeric or boolean feature columns: exclude or convert this one in a VIEW (for example a CASE expression or a cast).");
+                    $"feature column \"{c.Name}\" has type {c.PgType}, which pgml cannot use",
+                    "Use numbers, booleans, text or arrays of numbers: convert or exclude this column in a VIEW.");
+        foreach (var l in labels)
+        {
+            bool ok = _task == TaskKind.Classification ? l.IsNumber || l.IsText : l.IsNumber;
+            if (!ok)
+                throw new PgmlException(SqlState.DatatypeMismatch,
+                    $"label column \"{l.Name}\" has type {l.PgType}, which pgml cannot use as a {Project.Task} label",
+                    _task == TaskKind.Classification ? "Use a number, boolean or text label." : "Use a numeric label, or the classification task for categories.");
         }
-        if (!IsNumeric(label))
-            throw new PgmlException(SqlState.DatatypeMismatch,
-                $"label column \"{label.Name}\" has type {label.PgType}, which pgml cannot use as a label yet",
-                "Use a numeric or boolean label; map text labels to integers in a VIEW.");
+        if (labels.Count > 1 && _task == TaskKind.Classification)
+            throw new PgmlException(SqlState.FeatureNotSupported, "several targets (train_joint) are supported for regression only",
+                "Train one classification project per label.");
     }
 
-    // Numbers and booleans; arrays, text and everything else need encoding, which pgml does not do yet.
-    private static bool IsNumeric(Column c) => !c.IsArray && (c.Category == 'N' || c.Category == 'B') && c.PgType != "money" && c.PgType != "oid";
-
-    private static void CheckNoNullLabels(ReadOnlySpan<float> labels, string name)
+    private static void CheckNoNullLabels(NativeMatrix y, int t, string name)
     {
         long nulls = 0;
-        foreach (float v in labels)
-            if (float.IsNaN(v)) nulls++;
+        for (long r = 0; r < y.Rows; r++)
+            if (float.IsNaN(y[r, t])) nulls++;
         if (nulls > 0)
             throw new PgmlException(SqlState.NullValueNotAllowed,
-                $"the label column \"{name}\" has {nulls} NULL value{(nulls == 1 ? "" : "s")} (out of {labels.Length} rows)",
+                $"the label column \"{name}\" has {nulls} NULL value{(nulls == 1 ? "" : "s")} (out of {y.Rows} rows)",
                 $"Train on a VIEW that filters them out: CREATE VIEW training_data AS SELECT * FROM ... WHERE \"{name}\" IS NOT NULL;");
     }
 
-    /// <summary>Replaces each label by its class index (classes sorted by value) and returns the class values.</summary>
-    private static double[] EncodeClasses(Span<float> labels, string name)
+    /// <summary>
+    /// Replaces each label by its class index and returns the classes: numbers and booleans sorted by value, text
+    /// sorted by its text (ordinal), so the same labels always give the same class indices.
+    /// </summary>
+    private static (double[] Classes, string[]? Labels) EncodeClasses(TrainingData data)
     {
+        var y = data.Labels;
+        var labelColumn = data.LabelColumns[0];
+        var vocabulary = data.VocabularyOrNull(labelColumn, isLabel: true);
+        string name = labelColumn.Column.Name;
+        if (vocabulary is not null)
+        {
+            var texts = Enumerable.Range(0, vocabulary.Count).Select(i => vocabulary[i]).ToArray();
+            var order = Enumerable.Range(0, texts.Length).OrderBy(i => texts[i], StringComparer.Ordinal).ToArray();
+            var indexOfCode = new int[texts.Length];
+            for (int k = 0; k < order.Length; k++) indexOfCode[order[k]] = k;
+            RequireTwoClasses(texts.Length, name, texts.FirstOrDefault() ?? "");
+            for (long r = 0; r < y.Rows; r++) y[r, 0] = indexOfCode[(int)y[r, 0]];
+            return (Enumerable.Range(0, texts.Length).Select(i => (double)i).ToArray(), order.Select(i => texts[i]).ToArray());
+        }
         var distinct = new SortedSet<float>();
-        foreach (float v in labels) distinct.Add(v);
-        if (distinct.Count < 2)
-            throw new PgmlException(SqlState.DataException,
-                $"the label column \"{name}\" has a single value ({distinct.Min.ToString(CultureInfo.InvariantCulture)}); classification needs at least two classes",
-                "Train on rows with more than one label value, or use the regression task.");
+        for (long r = 0; r < y.Rows; r++) distinct.Add(y[r, 0]);
+        RequireTwoClasses(distinct.Count, name, distinct.Min.ToString(CultureInfo.InvariantCulture));
         var classes = distinct.ToArray();
         var index = new Dictionary<float, int>(classes.Length);
         for (int i = 0; i < classes.Length; i++) index[classes[i]] = i;
-        for (int i = 0; i < labels.Length; i++) labels[i] = index[labels[i]];
-        return classes.Select(c => (double)c).ToArray();
+        for (long r = 0; r < y.Rows; r++) y[r, 0] = index[y[r, 0]];
+        return (classes.Select(c => (double)c).ToArray(), null);
+    }
+
+    private static void RequireTwoClasses(int count, string name, string value)
+    {
+        if (count < 2)
+            throw new PgmlException(SqlState.DataException,
+                $"the label column \"{name}\" has a single value ({value}); classification needs at least two classes",
+                "Train on rows with more than one label value, or use the regression task.");
     }
 
     private static SamplingKind ParseSampling(string s) => s switch
@@ -138,30 +215,49 @@ internal sealed unsafe class TrainingRun(
     };
 
     /// <summary>Scores on the held-out rows with the same C# evaluator that serves predictions.</summary>
-    private unsafe Dictionary<string, double> Score(TreeEnsemble trees, NativeMatrix x, ReadOnlySpan<float> labels, long trainRows, int numClasses)
+    private Dictionary<string, double> Score(TreeEnsemble[] trees, NativeMatrix x, NativeMatrix y, long trainRows, int numClasses)
     {
         int testRows = checked((int)(x.Rows - trainRows));
-        int outputs = Math.Max(1, trees.NumOutputs);
-        var predicted = new float[testRows * outputs];
-        for (int i = 0; i < testRows; i++)
-        {
-            trees.Predict(x.Row(trainRows + i), predicted.AsSpan(i * outputs, outputs));
-            if ((i & 4095) == 4095) Pg.CheckForInterrupts();
-        }
-        var truth = labels.Slice((int)trainRows, testRows);
         var metrics = new Dictionary<string, double>();
-        if (_task == TaskKind.Regression)
-            RegressionMetrics.Compute(truth, predicted, metrics);
-        else
+        if (_task == TaskKind.Classification)
         {
-            var classes = new int[testRows];
-            for (int i = 0; i < testRows; i++) classes[i] = (int)truth[i];
-            ClassificationMetrics.Compute(classes, predicted, numClasses, metrics);
+            int outputs = Math.Max(1, trees[0].NumOutputs);
+            var probabilities = Predict(trees[0], x, trainRows, testRows, outputs);
+            if (trees[0].Objective == "binary:logitraw")
+                for (int i = 0; i < probabilities.Length; i++) probabilities[i] = 1f / (1f + MathF.Exp(-probabilities[i]));   // margins to probabilities
+            var truth = new int[testRows];
+            for (int i = 0; i < testRows; i++) truth[i] = (int)y[trainRows + i, 0];
+            ClassificationMetrics.Compute(truth, probabilities, numClasses, metrics);
+            return metrics;
         }
+        // several targets: each target's metrics, averaged (scikit-learn's uniform average)
+        var perTarget = new List<Dictionary<string, double>>();
+        for (int t = 0; t < trees.Length; t++)
+        {
+            var predicted = Predict(trees[t], x, trainRows, testRows, 1);
+            var truth = new float[testRows];
+            for (int i = 0; i < testRows; i++) truth[i] = y[trainRows + i, t];
+            var m = new Dictionary<string, double>();
+            RegressionMetrics.Compute(truth, predicted, m);
+            perTarget.Add(m);
+        }
+        foreach (var key in perTarget[0].Keys)
+            metrics[key] = perTarget.Average(m => m[key]);
         return metrics;
     }
 
-    private string TargetMetric => Api.TaskInfo.TargetMetric(project.Task);
+    private static float[] Predict(TreeEnsemble trees, NativeMatrix x, long fromRow, int rows, int outputs)
+    {
+        var predicted = new float[rows * outputs];
+        for (int i = 0; i < rows; i++)
+        {
+            trees.Predict(x.Row(fromRow + i), predicted.AsSpan(i * outputs, outputs));
+            if ((i & 4095) == 4095) Pg.CheckForInterrupts();
+        }
+        return predicted;
+    }
+
+    private string TargetMetric => Api.TaskInfo.TargetMetric(Project.Task);
 
     /// <summary>
     /// PostgresML's rule: deploy when nothing is deployed, or when the new target metric (r2 or f1, higher is better)
@@ -169,7 +265,7 @@ internal sealed unsafe class TrainingRun(
     /// </summary>
     private bool AutoDeploy(long modelId, Dictionary<string, double> metrics)
     {
-        long? current = Deployments.CurrentModel(project.Id);
+        long? current = Deployments.CurrentModel(Project.Id);
         double mine = metrics.GetValueOrDefault(TargetMetric, double.NaN);
         if (current is not null)
         {
@@ -186,7 +282,7 @@ internal sealed unsafe class TrainingRun(
                 return false;
             }
         }
-        Deployments.Deploy(project.Id, modelId, "new_score");
+        Deployments.Deploy(Project.Id, modelId, "new_score");
         return true;
     }
 
@@ -196,19 +292,19 @@ internal sealed unsafe class TrainingRun(
         return false;
     }
 
-    private static string ColumnsJson(Column label, List<Column> features)
+    private static string ColumnsJson(List<Column> labels, List<Column> features)
     {
         using var ms = new MemoryStream();
         using (var w = new Utf8JsonWriter(ms))
         {
             w.WriteStartArray();
-            foreach (var c in features.Prepend(label).OrderBy(c => c.Position))
+            foreach (var c in features.Concat(labels).OrderBy(c => c.Position))
             {
                 w.WriteStartObject();
                 w.WriteString("name", c.Name);
                 w.WriteString("pg_type", c.PgType);
                 w.WriteNumber("position", c.Position);
-                w.WriteBoolean("label", c.Name == label.Name);
+                w.WriteBoolean("label", labels.Contains(c));
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -217,7 +313,7 @@ internal sealed unsafe class TrainingRun(
     }
 
     /// <summary>Metrics as a JSON object; a metric that cannot be computed is null, not an error.</summary>
-    private static string MetricsJson(Dictionary<string, double> metrics)
+    private static string MetricsJson(Dictionary<string, double> metrics, string? searchResults)
     {
         using var ms = new MemoryStream();
         using (var w = new Utf8JsonWriter(ms))
@@ -227,6 +323,11 @@ internal sealed unsafe class TrainingRun(
             {
                 if (double.IsFinite(v)) w.WriteNumber(k, v);
                 else w.WriteNull(k);
+            }
+            if (searchResults is not null)
+            {
+                w.WritePropertyName("search_results");
+                w.WriteRawValue(searchResults);
             }
             w.WriteEndObject();
         }

@@ -1,0 +1,159 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Text;
+using Pgml.Extension.Interop;
+
+namespace Pgml.Extension.Datasets;
+
+/// <summary>
+/// Loads a built-in dataset into pgml.&lt;name&gt;: drops the table if it exists, creates it, and inserts the rows of
+/// the embedded gzip CSV through SPI, one INSERT ... SELECT FROM unnest(arrays) per batch. Runs in the caller's
+/// transaction with the caller's privileges, so a rollback leaves nothing behind.
+/// </summary>
+internal static class DatasetLoader
+{
+    // Rows per INSERT: every dataset fits in two statements; interrupts are checked between them.
+    internal const int BatchSize = 1000;
+
+    // Array types of the unnest parameters (pg_type.h).
+    private const uint Float4Array = 1021;
+    private const uint Int2Array = 1005;
+    private const uint Int4Array = 1007;
+    private const uint BoolArray = 1000;
+    private const uint TextArray = 1009;
+
+    /// <summary>Loads at most <paramref name="limit"/> rows (all when null); returns the number of rows inserted.</summary>
+    public static long Load(BuiltInDataset dataset, long? limit)
+    {
+        // Parse before touching the database: a broken resource must not leave a dropped table behind.
+        var rows = ReadRows(dataset, limit ?? long.MaxValue);
+
+        if (Spi.Query("SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace " +
+                      "WHERE n.nspname = 'pgml' AND c.relname = $1", 1, SqlArg.Of(dataset.Name)) > 0)
+            Spi.Execute($"DROP TABLE IF EXISTS {dataset.TableName}");
+        Spi.Execute($"CREATE TABLE {dataset.TableName} (" +
+                    string.Join(", ", dataset.Columns.Select(c => $"{Quote(c.Name)} {SqlType(c.Kind)}")) + ")");
+
+        string insert = InsertSql(dataset);
+        long inserted = 0;
+        for (int start = 0; start < rows.Count; start += BatchSize)
+        {
+            Pg.CheckForInterrupts();
+            int count = Math.Min(BatchSize, rows.Count - start);
+            var args = new SqlArg[dataset.Columns.Length];
+            for (int c = 0; c < args.Length; c++)
+                args[c] = ArrayArg(dataset.Columns[c].Kind, rows, start, count, c);
+            inserted += Spi.Execute(insert, args);
+        }
+        return inserted;
+    }
+
+    /// <summary>INSERT INTO pgml.x ("a", "b") SELECT c1, c2 FROM unnest($1, $2) AS u(c1, c2).</summary>
+    private static string InsertSql(BuiltInDataset dataset)
+    {
+        var cols = dataset.Columns;
+        var select = cols.Select((c, i) => c.Kind == ColumnKind.Int2Matrix8x8 ? $"c{i + 1}::smallint[]" : $"c{i + 1}");
+        return $"INSERT INTO {dataset.TableName} ({string.Join(", ", cols.Select(c => Quote(c.Name)))}) " +
+               $"SELECT {string.Join(", ", select)} " +
+               $"FROM unnest({string.Join(", ", cols.Select((_, i) => $"${i + 1}"))}) " +
+               $"AS u({string.Join(", ", cols.Select((_, i) => $"c{i + 1}"))})";
+    }
+
+    /// <summary>One column of a batch as an array literal (the fields were validated when read).</summary>
+    private static SqlArg ArrayArg(ColumnKind kind, List<string[]> rows, int start, int count, int column)
+    {
+        var sb = new StringBuilder(count * 8);
+        sb.Append('{');
+        for (int r = start; r < start + count; r++)
+        {
+            if (r > start) sb.Append(',');
+            string field = rows[r][column];
+            if (kind == ColumnKind.Int2Matrix8x8)
+            {
+                // Each element is the text of a 2-D array ("{{..},{..}}"), quoted inside the text[] literal;
+                // the INSERT casts it to smallint[].
+                sb.Append("\"{");
+                var pixels = field.Split(' ');
+                for (int y = 0; y < 8; y++)
+                {
+                    if (y > 0) sb.Append(',');
+                    sb.Append('{').Append(string.Join(',', pixels, y * 8, 8)).Append('}');
+                }
+                sb.Append("}\"");
+            }
+            else
+                sb.Append(field);
+        }
+        sb.Append('}');
+        uint type = kind switch
+        {
+            ColumnKind.Float4 => Float4Array,
+            ColumnKind.Int2 => Int2Array,
+            ColumnKind.Int4 => Int4Array,
+            ColumnKind.Bool => BoolArray,
+            _ => TextArray,
+        };
+        return SqlArg.Typed(type, sb.ToString());
+    }
+
+    /// <summary>
+    /// Reads the first <paramref name="limit"/> rows of the embedded CSV and checks the header against the table's
+    /// columns and every field against its column's type, so a stale or damaged resource fails with a clear error.
+    /// </summary>
+    internal static List<string[]> ReadRows(BuiltInDataset dataset, long limit)
+    {
+        using var resource = typeof(DatasetLoader).Assembly.GetManifestResourceStream(dataset.ResourceName)
+            ?? throw Broken(dataset, $"the resource {dataset.ResourceName} is missing");
+        using var gzip = new GZipStream(resource, CompressionMode.Decompress);
+        using var reader = new StreamReader(gzip, Encoding.UTF8);
+
+        string expected = string.Join(",", dataset.Columns.Select(c => c.Name));
+        string? header = reader.ReadLine();
+        if (header != expected)
+            throw Broken(dataset, $"its header is \"{header}\", expected \"{expected}\"");
+
+        var rows = new List<string[]>();
+        int line = 1;
+        while (rows.Count < limit && reader.ReadLine() is { } text)
+        {
+            line++;
+            if (text.Length == 0) continue;
+            var fields = text.Split(',');
+            if (fields.Length != dataset.Columns.Length)
+                throw Broken(dataset, $"line {line} has {fields.Length} fields, expected {dataset.Columns.Length}");
+            for (int c = 0; c < fields.Length; c++)
+                if (!Valid(dataset.Columns[c].Kind, fields[c]))
+                    throw Broken(dataset, $"line {line}: \"{fields[c]}\" is not a valid {SqlType(dataset.Columns[c].Kind)} for {dataset.Columns[c].Name}");
+            rows.Add(fields);
+        }
+        return rows;
+    }
+
+    private static bool Valid(ColumnKind kind, string field) => kind switch
+    {
+        ColumnKind.Float4 => float.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out float f) && float.IsFinite(f),
+        ColumnKind.Int2 => short.TryParse(field, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _),
+        ColumnKind.Int4 => int.TryParse(field, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _),
+        ColumnKind.Bool => field is "t" or "f",
+        ColumnKind.Int2Matrix8x8 => field.Split(' ') is { Length: 64 } pixels &&
+                                    pixels.All(p => short.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out _)),
+        _ => false,
+    };
+
+    private static string SqlType(ColumnKind kind) => kind switch
+    {
+        ColumnKind.Float4 => "FLOAT4",
+        ColumnKind.Int2 => "SMALLINT",
+        ColumnKind.Int4 => "INT4",
+        ColumnKind.Bool => "BOOLEAN",
+        ColumnKind.Int2Matrix8x8 => "SMALLINT[][]",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
+
+    private static PgmlException Broken(BuiltInDataset dataset, string problem) =>
+        new(SqlState.ExternalRoutineException, $"pgml's built-in dataset {dataset.Name} is damaged: {problem}",
+            "pgml_engine.so was built from a broken data file; regenerate src/Pgml.Extension/Datasets/data with " +
+            "scripts/datasets/convert.py and reinstall pgml.");
+}
