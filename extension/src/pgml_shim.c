@@ -287,7 +287,7 @@ cb_cursor_open(const char *sql, int32_t nparams, const PgmlParam *params, void *
 
 			ensure_spi_connected();
 			a = convert_params(nparams, params);
-			*portal = SPI_cursor_open_with_args(NULL, sql, nparams, a.types, a.values, a.nulls, true, 0);
+			*portal = SPI_cursor_open_with_args(NULL, sql, nparams, a.types, a.values, a.nulls, false, 0);	/* sees this call's own writes */
 		GUARDED_END
 	}
 }

@@ -176,3 +176,56 @@ public sealed class ApiTests(PgCluster cluster)
         Assert.Equal(expected, PgCluster.Scalar<float>(c, $"SELECT pgml.predict({id}, ARRAY[4.0, 1.0])"));
     }
 }
+
+[Collection(ClusterCollection.Name)]
+public sealed class SnapshotTests(PgCluster cluster)
+{
+    [Fact]
+    public void MaterializedSnapshotsKeepTheirRowsAndSplit()
+    {
+        using var c = cluster.Open();
+        PgCluster.Exec(c, "DROP TABLE IF EXISTS snap_data CASCADE; CREATE TABLE snap_data AS SELECT i::real AS x, (i % 2 = 0) AS label FROM generate_series(1, 200) i");
+        PgCluster.Exec(c, "SELECT * FROM pgml.train('snap', 'classification', 'snap_data', 'label', algorithm => 'xgboost', hyperparams => '{\"n_estimators\": 3}', materialize_snapshot => true)");
+        long snapshot = PgCluster.Scalar<long>(c, "SELECT max(id) FROM pgml.snapshots");
+        Assert.True(PgCluster.Scalar<bool>(c, $"SELECT materialized FROM pgml.snapshots WHERE id = {snapshot}"));
+        Assert.Equal(200L, PgCluster.Scalar<long>(c, $"SELECT count(*) FROM pgml.snapshot_{snapshot}"));
+        // the source changes; a retrain on the snapshot still reads the copy (same metrics: same rows, same split)
+        string before = PgCluster.Scalar<string>(c, "SELECT metrics->>'accuracy' FROM pgml.models ORDER BY id DESC LIMIT 1");
+        PgCluster.Exec(c, "TRUNCATE snap_data");
+        PgCluster.Exec(c, "SELECT * FROM pgml.train('snap', algorithm => 'xgboost', hyperparams => '{\"n_estimators\": 3}')");
+        Assert.Equal(before, PgCluster.Scalar<string>(c, "SELECT metrics->>'accuracy' FROM pgml.models ORDER BY id DESC LIMIT 1"));
+        // metrics: mcc and the confusion matrix (rows: true class, columns: predicted)
+        var m = System.Text.Json.JsonDocument.Parse(PgCluster.Scalar<string>(c, "SELECT metrics::text FROM pgml.models ORDER BY id DESC LIMIT 1")).RootElement;
+        Assert.True(m.TryGetProperty("mcc", out _));
+        var cm = m.GetProperty("confusion_matrix");
+        Assert.Equal(2, cm.GetArrayLength());
+        Assert.Equal(50, cm.EnumerateArray().Sum(r => r.EnumerateArray().Sum(v => v.GetInt32())));   // 25% of 200 test rows
+    }
+
+    [Fact]
+    public void SnapshotFunctionCopiesTheRows()
+    {
+        using var c = cluster.Open();
+        PgCluster.Exec(c, "DROP TABLE IF EXISTS snap_fn CASCADE; CREATE TABLE snap_fn AS SELECT i::real AS x, i::real AS y FROM generate_series(1, 30) i");
+        Assert.Equal("public.snap_fn/y", PgCluster.Scalar<string>(c, "SELECT relation || '/' || y_column_name FROM pgml.snapshot('snap_fn', 'y', 0.5, 'last')"));
+        long id = PgCluster.Scalar<long>(c, "SELECT max(id) FROM pgml.snapshots");
+        Assert.Equal(30L, PgCluster.Scalar<long>(c, $"SELECT count(*) FROM pgml.snapshot_{id}"));
+        Assert.Equal("{\"samples\": 30}", PgCluster.Scalar<string>(c, $"SELECT analysis::text FROM pgml.snapshots WHERE id = {id}"));
+        var e = Assert.Throws<Npgsql.PostgresException>(() => PgCluster.Exec(c, "SELECT * FROM pgml.snapshot('snap_fn', 'nope')"));
+        Assert.Equal("42703", e.SqlState);
+        e = Assert.Throws<Npgsql.PostgresException>(() => PgCluster.Exec(c, "SELECT * FROM pgml.snapshot('snap_fn', 'y', 0)"));
+        Assert.Equal("22023", e.SqlState);
+    }
+
+    [Fact]
+    public void OneClassInTheTestSplitIsReportedNotAnError()
+    {
+        using var c = cluster.Open();
+        // 'last' sampling puts only class true in the test rows: roc_auc cannot be computed; the model is still kept
+        PgCluster.Exec(c, "DROP TABLE IF EXISTS snap_oneclass; CREATE TABLE snap_oneclass AS SELECT i::real AS x, i > 100 AS label FROM generate_series(1, 200) i");
+        PgCluster.Exec(c, "SELECT * FROM pgml.train('snap oneclass', 'classification', 'snap_oneclass', 'label', algorithm => 'xgboost', test_sampling => 'last', hyperparams => '{\"n_estimators\": 3}')");
+        var m = System.Text.Json.JsonDocument.Parse(PgCluster.Scalar<string>(c, "SELECT metrics::text FROM pgml.models ORDER BY id DESC LIMIT 1")).RootElement;
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, m.GetProperty("roc_auc").ValueKind);
+        Assert.Equal(System.Text.Json.JsonValueKind.Number, m.GetProperty("accuracy").ValueKind);
+    }
+}

@@ -183,10 +183,6 @@ public sealed class BadInputTests(PgCluster cluster)
         Fails(Train("'bad cls', 'classification', 'bad_single_class', 'label', algorithm => 'xgboost'"), "22000", "single value");
 
     [Fact]
-    public void NotImplementedOptionsSaySo() =>
-        Fails(Train("'bad', 'regression', 'bad_ok', 'y', algorithm => 'xgboost', materialize_snapshot => true"), "0A000", "materialize_snapshot");
-
-    [Fact]
     public void FirstTrainingWithoutRelation() => Fails(Train("'bad first', 'regression', algorithm => 'xgboost'"), "22023", "relation_name and y_column_name are required");
 
     [Fact]

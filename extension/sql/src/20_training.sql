@@ -51,3 +51,10 @@ CREATE FUNCTION pgml.train_joint(
     preprocess JSONB DEFAULT '{}'
 ) RETURNS TABLE(project TEXT, task TEXT, algorithm TEXT, deployed BOOL)
     AS 'MODULE_PATHNAME', 'pgml_text_call' LANGUAGE C VOLATILE;
+
+-- A snapshot on its own: records the relation, label and split settings, and copies the rows into
+-- pgml.snapshot_<id> (always materialized). Train on it later with pgml.train(..., relation_name => NULL).
+CREATE FUNCTION pgml.snapshot(relation_name TEXT, y_column_name TEXT, test_size REAL DEFAULT 0.25,
+                              test_sampling pgml.sampling DEFAULT 'stratified', preprocess JSONB DEFAULT '{}')
+    RETURNS TABLE(relation TEXT, y_column_name TEXT)
+    AS 'MODULE_PATHNAME', 'pgml_text_call' LANGUAGE C STRICT VOLATILE;

@@ -40,19 +40,16 @@ public static class ClassificationMetrics
 
         if (n == 0)
         {
-            foreach (string key in (string[])["accuracy", "precision", "recall", "f1", "log_loss"]) into[key] = double.NaN;
+            foreach (string key in (string[])["accuracy", "precision", "recall", "f1", "mcc", "log_loss"]) into[key] = double.NaN;
             if (numClasses == 2) into["roc_auc"] = double.NaN;
             return;
         }
 
-        // confusion[t * K + p] counts rows of true class t predicted as p.
-        var confusion = new long[numClasses * numClasses];
-        for (int i = 0; i < n; i++)
-            confusion[truth[i] * numClasses + Predict(probabilities, i, numClasses)]++;
-
+        var confusion = ConfusionMatrix(truth, probabilities, numClasses);
         long correct = 0;
         for (int c = 0; c < numClasses; c++) correct += confusion[c * numClasses + c];
         into["accuracy"] = (double)correct / n;
+        into["mcc"] = Mcc(confusion, numClasses, n, correct);
 
         if (numClasses == 2)
         {
@@ -87,6 +84,42 @@ public static class ClassificationMetrics
         }
 
         into["log_loss"] = LogLoss(truth, probabilities, numClasses);
+    }
+
+    /// <summary>
+    /// The confusion matrix, row-major K×K: element [t * K + p] counts the rows of true class t predicted as p
+    /// (classes in class-index order; the predicted class as in <see cref="Compute"/>).
+    /// </summary>
+    public static long[] ConfusionMatrix(ReadOnlySpan<int> truth, ReadOnlySpan<float> probabilities, int numClasses)
+    {
+        var confusion = new long[numClasses * numClasses];
+        for (int i = 0; i < truth.Length; i++)
+            confusion[truth[i] * numClasses + Predict(probabilities, i, numClasses)]++;
+        return confusion;
+    }
+
+    /// <summary>
+    /// Matthews correlation coefficient, K-class form (Gorodkin 2004; scikit-learn's matthews_corrcoef):
+    /// (c·s − Σ p_k·t_k) / sqrt((s² − Σ p_k²)(s² − Σ t_k²)); 0 when a factor of the denominator is 0, as scikit-learn.
+    /// </summary>
+    private static double Mcc(long[] confusion, int k, long s, long c)
+    {
+        double pt = 0, pp = 0, tt = 0;
+        for (int cls = 0; cls < k; cls++)
+        {
+            long predicted = 0, actual = 0;
+            for (int o = 0; o < k; o++)
+            {
+                predicted += confusion[o * k + cls];
+                actual += confusion[cls * k + o];
+            }
+            pt += (double)predicted * actual;
+            pp += (double)predicted * predicted;
+            tt += (double)actual * actual;
+        }
+        double s2 = (double)s * s;
+        double denominator = Math.Sqrt(s2 - pp) * Math.Sqrt(s2 - tt);
+        return denominator == 0 ? 0 : ((double)c * s - pt) / denominator;
     }
 
     private static int Predict(ReadOnlySpan<float> probabilities, int row, int numClasses)

@@ -12,6 +12,7 @@ internal static class Functions
             case "version": Result.Row(Info.Version()); break;
             case "train": TrainFunction.Run(new Args(name, args), joint: false); break;
             case "train_joint": TrainFunction.Run(new Args(name, args), joint: true); break;
+            case "snapshot": SnapshotFunction.Run(new Args(name, args)); break;
             case "deploy": DeployFunction.Run(new Args(name, args), args.Length); break;
             case "load_dataset": Datasets.LoadDatasetFunction.Run(new Args(name, args)); break;
             case "_runtime_info": Result.Row(Info.RuntimeInfo()); break;

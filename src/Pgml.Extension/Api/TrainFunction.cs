@@ -56,11 +56,11 @@ internal static class TrainFunction
         if (!SupportedAlgorithms.Contains(algorithm))
             throw new PgmlException(SqlState.FeatureNotSupported, $"the algorithm {algorithm} is not implemented in pgml yet",
                 $"Implemented algorithms: {string.Join(", ", SupportedAlgorithms)}. Pass algorithm => 'xgboost'.");
-        RejectUnsupported("materialize_snapshot", materialize, "Leave materialize_snapshot false.");
         if (runtime is "python")
             Pg.Notice("pgml has no Python runtime: the model is trained in-process by the C# engine (runtime ignored).");
 
         long? reuseSnapshot = null;
+        bool reusedMaterialized = false;
         if (relationName is null)
         {
             var last = project is null ? null : Snapshots.LastOfProject(project.Id);
@@ -74,6 +74,7 @@ internal static class TrainFunction
             testSize = last.TestSize;
             sampling = last.TestSampling;
             reuseSnapshot = last.Id;
+            reusedMaterialized = last.Materialized;
         }
         if (yColumns is null || yColumns.Count == 0)
             throw new PgmlException(SqlState.InvalidParameterValue,
@@ -83,7 +84,7 @@ internal static class TrainFunction
 
         project ??= Projects.Create(projectName, effectiveTask);
         var outcome = new TrainingRun(new TrainingRequest(project, algorithm, hyperparams, relationName, yColumns, testSize,
-            sampling, automaticDeploy, reuseSnapshot, preprocess, search, searchParams, searchArgs)).Execute();
+            sampling, automaticDeploy, reuseSnapshot, preprocess, search, searchParams, searchArgs, materialize, reusedMaterialized)).Execute();
         Result.Row(project.Name, project.Task, algorithm, outcome.Deployed ? "t" : "f");
     }
 
@@ -95,12 +96,6 @@ internal static class TrainFunction
             throw new PgmlException(SqlState.InvalidParameterValue, $"unknown task \"{t}\"",
                 $"Valid tasks: {string.Join(", ", AllTasks)}.");
         return n;
-    }
-
-    private static void RejectUnsupported(string what, bool given, string hint)
-    {
-        if (given)
-            throw new PgmlException(SqlState.FeatureNotSupported, $"{what} is not implemented in pgml yet", hint);
     }
 
     /// <summary>A text[] in PostgreSQL's text form ({a,"b c"}) as strings.</summary>

@@ -31,8 +31,11 @@ internal static unsafe class Spi
     /// <summary>Runs a statement; returns the number of rows it returned or changed.</summary>
     public static long Execute(string sql, params SqlArg[] args) => Run(sql, readOnly: false, 0, args);
 
-    /// <summary>Runs a read-only query, keeping at most <paramref name="maxRows"/> rows (0 = all).</summary>
-    public static long Query(string sql, long maxRows, params SqlArg[] args) => Run(sql, readOnly: true, maxRows, args);
+    /// <summary>
+    /// Runs a query, keeping at most <paramref name="maxRows"/> rows (0 = all). Not SPI's read-only mode: a read-only
+    /// query would not see what this call wrote before it (a snapshot table just created, a row just inserted).
+    /// </summary>
+    public static long Query(string sql, long maxRows, params SqlArg[] args) => Run(sql, readOnly: false, maxRows, args);
 
     private static long Run(string sql, bool readOnly, long maxRows, SqlArg[] args)
     {

@@ -46,6 +46,27 @@ internal sealed record Relation(uint Oid, string QualifiedName, IReadOnlyList<Co
         return new Relation(relOid, qualified, columns, estimatedRows);
     }
 
+    /// <summary>The columns as pgml.snapshots.columns records them: name, type, position, whether a label.</summary>
+    public static string ColumnsJson(IEnumerable<Column> columns, IReadOnlyCollection<string> labels)
+    {
+        using var ms = new MemoryStream();
+        using (var w = new System.Text.Json.Utf8JsonWriter(ms))
+        {
+            w.WriteStartArray();
+            foreach (var c in columns.OrderBy(c => c.Position))
+            {
+                w.WriteStartObject();
+                w.WriteString("name", c.Name);
+                w.WriteString("pg_type", c.PgType);
+                w.WriteNumber("position", c.Position);
+                w.WriteBoolean("label", labels.Contains(c.Name));
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }
+        return System.Text.Encoding.UTF8.GetString(ms.ToArray());
+    }
+
     public Column Column(string name) =>
         Columns.FirstOrDefault(c => c.Name == name)
         ?? throw new PgmlException(SqlState.UndefinedColumn, $"column \"{name}\" does not exist in {QualifiedName}",

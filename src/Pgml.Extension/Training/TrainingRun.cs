@@ -20,7 +20,7 @@ internal sealed record TrainingOutcome(long ModelId, bool Deployed);
 internal sealed record TrainingRequest(
     Project Project, string Algorithm, string Hyperparams, string RelationName, IReadOnlyList<string> YColumns,
     double TestSize, string Sampling, bool AutomaticDeploy, long? ReuseSnapshot, string Preprocess,
-    string? Search, string SearchParams, string SearchArgs);
+    string? Search, string SearchParams, string SearchArgs, bool Materialize, bool ReusedSnapshotMaterialized);
 
 /// <summary>
 /// One call of pgml.train / pgml.train_joint, inside the caller's transaction: snapshot row, rows read into native
@@ -44,7 +44,16 @@ internal sealed unsafe class TrainingRun(TrainingRequest request)
         foreach (var notice in search.Notices) Pg.Notice(notice);
 
         long snapshotId = request.ReuseSnapshot ?? Snapshots.Create(relation.QualifiedName, request.YColumns, request.TestSize,
-            request.Sampling, ColumnsJson(labels, features));
+            request.Sampling, Relation.ColumnsJson(labels.Concat(features), request.YColumns));
+        if (request.Materialize && request.ReuseSnapshot is null)
+            Snapshots.Materialize(snapshotId, relation.QualifiedName, labels.Concat(features).OrderBy(c => c.Position).Select(c => c.Quoted));
+        if ((request.Materialize && request.ReuseSnapshot is null) || request.ReusedSnapshotMaterialized)
+        {
+            // read the snapshot's own copy of the rows
+            relation = Relation.Resolve(Snapshot.MaterializedTableOf(snapshotId));
+            labels = request.YColumns.Select(relation.Column).ToList();
+            features = relation.Columns.Where(c => !request.YColumns.Contains(c.Name)).ToList();
+        }
         using var data = RowReader.Read(relation, labels, features);
         long rows = data.Features.Rows;
         if (rows == 0)
@@ -90,7 +99,7 @@ internal sealed unsafe class TrainingRun(TrainingRequest request)
             var metadata = new ModelMetadata(request.Algorithm, _task, data.FeatureColumns.Select(Info).ToArray(),
                 request.YColumns, classes, classLabels, labels[0].PgType);
             long modelId = Models.Insert(new NewModel(Project.Id, snapshotId, metadata.NumFeatures, request.Algorithm, hyperparams,
-                MetricsJson(metrics, searchResults), request.Search, request.SearchParams, request.SearchArgs));
+                MetricsJson(metrics, searchResults, _confusion), request.Search, request.SearchParams, request.SearchArgs));
             for (int t = 0; t < estimators.Length; t++)
             {
                 Files.Save(modelId, Files.EstimatorPath, estimators[t], t);
@@ -228,6 +237,7 @@ internal sealed unsafe class TrainingRun(TrainingRequest request)
             var truth = new int[testRows];
             for (int i = 0; i < testRows; i++) truth[i] = (int)y[trainRows + i, 0];
             ClassificationMetrics.Compute(truth, probabilities, numClasses, metrics);
+            _confusion = (ClassificationMetrics.ConfusionMatrix(truth, probabilities, numClasses), numClasses);
             return metrics;
         }
         // several targets: each target's metrics, averaged (scikit-learn's uniform average)
@@ -245,6 +255,8 @@ internal sealed unsafe class TrainingRun(TrainingRequest request)
             metrics[key] = perTarget.Average(m => m[key]);
         return metrics;
     }
+
+    private (long[] Counts, int Classes)? _confusion;
 
     private static float[] Predict(TreeEnsemble trees, NativeMatrix x, long fromRow, int rows, int outputs)
     {
@@ -292,28 +304,8 @@ internal sealed unsafe class TrainingRun(TrainingRequest request)
         return false;
     }
 
-    private static string ColumnsJson(List<Column> labels, List<Column> features)
-    {
-        using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms))
-        {
-            w.WriteStartArray();
-            foreach (var c in features.Concat(labels).OrderBy(c => c.Position))
-            {
-                w.WriteStartObject();
-                w.WriteString("name", c.Name);
-                w.WriteString("pg_type", c.PgType);
-                w.WriteNumber("position", c.Position);
-                w.WriteBoolean("label", labels.Contains(c));
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-        }
-        return Encoding.UTF8.GetString(ms.ToArray());
-    }
-
     /// <summary>Metrics as a JSON object; a metric that cannot be computed is null, not an error.</summary>
-    private static string MetricsJson(Dictionary<string, double> metrics, string? searchResults)
+    private static string MetricsJson(Dictionary<string, double> metrics, string? searchResults, (long[] Counts, int Classes)? confusion)
     {
         using var ms = new MemoryStream();
         using (var w = new Utf8JsonWriter(ms))
@@ -323,6 +315,18 @@ internal sealed unsafe class TrainingRun(TrainingRequest request)
             {
                 if (double.IsFinite(v)) w.WriteNumber(k, v);
                 else w.WriteNull(k);
+            }
+            if (confusion is { } m)
+            {
+                // rows: true class, columns: predicted class, both in class order
+                w.WriteStartArray("confusion_matrix");
+                for (int t = 0; t < m.Classes; t++)
+                {
+                    w.WriteStartArray();
+                    for (int p = 0; p < m.Classes; p++) w.WriteNumberValue(m.Counts[t * m.Classes + p]);
+                    w.WriteEndArray();
+                }
+                w.WriteEndArray();
             }
             if (searchResults is not null)
             {
