@@ -220,4 +220,52 @@ public sealed class BadInputTests(PgCluster cluster)
         Assert.False(string.IsNullOrEmpty(e.Hint));
         Assert.Equal(1, PgCluster.Scalar<int>(c, "SELECT 1"));
     }
+
+    [Fact]
+    public void SupervisedTaskWithoutLabelColumn()
+    {
+        var e = Fails(Train("'bad', 'regression', 'bad_ok', algorithm => 'xgboost'"), "22023", "y_column_name is required");
+        Assert.Contains("label column", e.Hint);
+    }
+
+    [Fact]
+    public void ImputeErrorWithMissingValues()
+    {
+        using (var c = Setup())
+            PgCluster.Exec(c, "CREATE TABLE IF NOT EXISTS bad_nulls AS SELECT CASE WHEN i % 5 = 0 THEN NULL ELSE i END::real AS x, i::real AS y FROM generate_series(1, 50) i");
+        var e = Fails(Train("'bad', 'regression', 'bad_nulls', 'y', algorithm => 'xgboost', preprocess => '{\"x\": {\"impute\": \"error\"}}'"), "22000", "x");
+        Assert.Contains("impute", e.Hint);
+    }
+
+    [Fact]
+    public void PredictionFunctionsThatDoNotFitTheModel()
+    {
+        using var c = Setup();
+        PgCluster.Exec(c, "SELECT * FROM pgml.deploy((SELECT max(m.id) FROM pgml.models m JOIN pgml.projects p ON p.id = m.project_id WHERE p.name = 'bad undeployed'))");
+        var e = Assert.Throws<PostgresException>(() => PgCluster.Scalar<float[]>(c, "SELECT pgml.predict_proba('bad undeployed', ARRAY[1, 2]::real[])"));
+        Assert.Equal("42809", e.SqlState);
+        Assert.Contains("regression", e.MessageText);
+        e = Assert.Throws<PostgresException>(() => PgCluster.Scalar<string>(c, "SELECT pgml.predict_label('bad undeployed', ARRAY[1, 2]::real[])"));
+        Assert.Equal("42809", e.SqlState);
+        if (PgCluster.Scalar<long>(c, "SELECT count(*) FROM pgml.projects WHERE name = 'bad classifier'") == 0)
+        {
+            PgCluster.Exec(c, "CREATE TABLE IF NOT EXISTS bad_cls AS SELECT i::real AS x, (i % 2 = 0) AS label FROM generate_series(1, 40) i");
+            PgCluster.Exec(c, "SELECT * FROM pgml.train('bad classifier', 'classification', 'bad_cls', 'label', algorithm => 'xgboost', hyperparams => '{\"n_estimators\": 2}')");
+        }
+        e = Assert.Throws<PostgresException>(() => PgCluster.Scalar<float[]>(c, "SELECT pgml.predict_joint('bad classifier', ARRAY[1]::real[])"));
+        Assert.Equal("42809", e.SqlState);
+        PgCluster.Exec(c, "DELETE FROM pgml.deployments WHERE project_id = (SELECT id FROM pgml.projects WHERE name = 'bad undeployed')");
+    }
+
+    [Fact]
+    public void PredictWithAValueOfAnUnusableType()
+    {
+        using var c = Setup();
+        PgCluster.Exec(c, "SELECT * FROM pgml.deploy((SELECT max(m.id) FROM pgml.models m JOIN pgml.projects p ON p.id = m.project_id WHERE p.name = 'bad undeployed'))");
+        var e = Assert.Throws<PostgresException>(() => PgCluster.Scalar<float>(c, "SELECT pgml.predict('bad undeployed', (1::real, now()))"));
+        Assert.Equal("42804", e.SqlState);
+        e = Assert.Throws<PostgresException>(() => PgCluster.Scalar<float>(c, "SELECT pgml.predict('bad undeployed', ARRAY['a', 'b']::text[])"));
+        Assert.Equal("42804", e.SqlState);
+        PgCluster.Exec(c, "DELETE FROM pgml.deployments WHERE project_id = (SELECT id FROM pgml.projects WHERE name = 'bad undeployed')");
+    }
 }
