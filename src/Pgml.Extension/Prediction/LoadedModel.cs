@@ -77,9 +77,10 @@ internal sealed unsafe class LoadedModel
                 _targets[0].Predict(x, _outputs);
                 if (_targets[0].NumOutputs == 1)
                 {
-                    // binary: XGBoost gives P(class 1); return both, in class order
-                    _results[0] = 1 - _outputs[0];
-                    _results[1] = _outputs[0];
+                    // binary: XGBoost gives P(class 1) (logitraw: a margin, turned into one); both, in class order
+                    float p1 = _binaryThreshold == 0f ? 1f / (1f + MathF.Exp(-_outputs[0])) : _outputs[0];
+                    _results[0] = 1 - p1;
+                    _results[1] = p1;
                     return Done(2, out result);
                 }
                 _outputs.AsSpan(0, _targets[0].NumOutputs).CopyTo(_results);
