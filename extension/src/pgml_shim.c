@@ -936,7 +936,9 @@ row_input(PredictSite *site, HeapTupleHeader row, PgmlInput *input, MemoryContex
 					ereport(ERROR,
 							(errcode(ERRCODE_DATATYPE_MISMATCH),
 							 errmsg("pgml cannot use the value of type %s in attribute %d of the row", format_type_be(att->atttypid), input->n),
-							 errhint("Pass numbers, booleans, text or arrays of numbers, in the order of the training columns.")));
+							 t == UNKNOWNOID
+							 ? errhint("Give quoted literals a type: ('Paris'::text, 120) instead of ('Paris', 120).")
+							 : errhint("Pass numbers, booleans, text or arrays of numbers, in the order of the training columns.")));
 				}
 		}
 	}

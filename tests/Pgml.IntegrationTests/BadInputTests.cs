@@ -268,4 +268,33 @@ public sealed class BadInputTests(PgCluster cluster)
         Assert.Equal("42804", e.SqlState);
         PgCluster.Exec(c, "DELETE FROM pgml.deployments WHERE project_id = (SELECT id FROM pgml.projects WHERE name = 'bad undeployed')");
     }
+
+    [Fact]
+    public void InfiniteFeatureNamesItsColumn()
+    {
+        using (var c = Setup())
+            PgCluster.Exec(c, "CREATE TABLE IF NOT EXISTS bad_inf AS SELECT CASE WHEN i = 7 THEN 'Infinity'::real ELSE i::real END AS x, i::real AS y FROM generate_series(1, 30) i");
+        var e = Fails(Train("'bad', 'regression', 'bad_inf', 'y', algorithm => 'xgboost'"), "22000", "feature column \"x\" has an infinite value");
+        Assert.Contains("NULLIF", e.Hint);
+    }
+
+    [Fact]
+    public void HugeIntegerClassLabelsAreRefusedNotMerged()
+    {
+        using (var c = Setup())
+            PgCluster.Exec(c, "CREATE TABLE IF NOT EXISTS bad_bigint AS SELECT i::real AS x, (16777216 + i % 2)::bigint AS label FROM generate_series(1, 30) i");
+        var e = Fails(Train("'bad', 'classification', 'bad_bigint', 'label', algorithm => 'xgboost'"), "22003", "16,777,216");
+        Assert.Contains("dense_rank", e.Hint);
+    }
+
+    [Fact]
+    public void UntypedLiteralInARowAsksForACast()
+    {
+        using var c = Setup();
+        PgCluster.Exec(c, "SELECT * FROM pgml.deploy((SELECT max(m.id) FROM pgml.models m JOIN pgml.projects p ON p.id = m.project_id WHERE p.name = 'bad undeployed'))");
+        var e = Assert.Throws<PostgresException>(() => PgCluster.Scalar<float>(c, "SELECT pgml.predict('bad undeployed', ('a', 2))"));
+        Assert.Equal("42804", e.SqlState);
+        Assert.Contains("::text", e.Hint);
+        PgCluster.Exec(c, "DELETE FROM pgml.deployments WHERE project_id = (SELECT id FROM pgml.projects WHERE name = 'bad undeployed')");
+    }
 }

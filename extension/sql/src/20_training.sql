@@ -53,7 +53,7 @@ CREATE FUNCTION pgml.train_joint(
     AS 'MODULE_PATHNAME', 'pgml_text_call' LANGUAGE C VOLATILE;
 
 -- A snapshot on its own: records the relation, label and split settings, and copies the rows into
--- pgml.snapshot_<id> (always materialized). Train on it later with pgml.train(..., relation_name => NULL).
+-- pgml.snapshot_<id> (always materialized). Train on the copy by name: pgml.train('p', 'regression', 'pgml.snapshot_<id>', 'y').
 CREATE FUNCTION pgml.snapshot(relation_name TEXT, y_column_name TEXT, test_size REAL DEFAULT 0.25,
                               test_sampling pgml.sampling DEFAULT 'stratified', preprocess JSONB DEFAULT '{}')
     RETURNS TABLE(relation TEXT, y_column_name TEXT)

@@ -118,8 +118,9 @@ public static class ClassificationMetrics
             tt += (double)actual * actual;
         }
         double s2 = (double)s * s;
-        double denominator = Math.Sqrt(s2 - pp) * Math.Sqrt(s2 - tt);
-        return denominator == 0 ? 0 : ((double)c * s - pt) / denominator;
+        // one square root of the product (as scikit-learn): two roots multiplied round a perfect score past 1
+        double denominator = Math.Sqrt((s2 - pp) * (s2 - tt));
+        return denominator == 0 ? 0 : Math.Clamp(((double)c * s - pt) / denominator, -1, 1);
     }
 
     private static int Predict(ReadOnlySpan<float> probabilities, int row, int numClasses)

@@ -68,11 +68,16 @@ internal static class TrainFunction
                 throw new PgmlException(SqlState.InvalidParameterValue,
                     "relation_name and y_column_name are required the first time a project is trained",
                     "Pass the table or view to train on and its label column.");
-            // PostgresML reuses the last snapshot's relation, label and split settings.
+            // PostgresML reuses the last snapshot's relation, label and split settings; pgml says so when asked otherwise,
+            // and also reuses the project's last preprocessing unless a new one is given.
+            if ((testSize != last.TestSize && testSize != 0.25) || (sampling != last.TestSampling && sampling != "stratified"))
+                Pg.Notice($"Training on the project's last snapshot, which keeps its split: test_size {last.TestSize.ToString(System.Globalization.CultureInfo.InvariantCulture)}, test_sampling {last.TestSampling}. Pass relation_name to split differently.");
             relationName = last.RelationName;
             yColumns = last.YColumnNames;
             testSize = last.TestSize;
             sampling = last.TestSampling;
+            if (preprocess.Trim() is "{}" or "" && project is not null)
+                preprocess = Catalog.Models.LastPreprocess(project.Id) ?? preprocess;
             reuseSnapshot = last.Id;
             reusedMaterialized = last.Materialized;
         }

@@ -27,6 +27,15 @@ internal static class Models
         return Spi.Int64(0, 1);
     }
 
+    /// <summary>The preprocess spec (normalized JSON) of the project's most recent model, or null when it had none.</summary>
+    public static string? LastPreprocess(long projectId)
+    {
+        Spi.Query("SELECT (SELECT (convert_from(f.data, 'UTF8')::jsonb -> 'preprocess')::text FROM pgml.files f " +
+                  "WHERE f.model_id = m.id AND f.path = $2 AND f.part = 0) FROM pgml.models m WHERE m.project_id = $1 " +
+                  "ORDER BY m.id DESC LIMIT 1", 1, SqlArg.Of(projectId), SqlArg.Of(Files.PipelinePath));
+        return Spi.Text(0, 1);
+    }
+
     public static long? MostRecent(long projectId, string? algorithm)
     {
         Spi.Query("SELECT id FROM pgml.models WHERE project_id = $1 AND ($2::text IS NULL OR algorithm = $2) " +

@@ -160,7 +160,8 @@ internal sealed unsafe class LoadedModel
         for (int i = 0; i < labels.Length; i++)
         {
             string s = m.ClassLabels?[i]
-                ?? (m.LabelType == "boolean" ? (m.Classes[i] != 0 ? "true" : "false") : m.Classes[i].ToString("R", CultureInfo.InvariantCulture));
+                ?? (m.LabelType == "boolean" ? (m.Classes[i] != 0 ? "true" : "false")
+                    : ((float)m.Classes[i]).ToString("R", CultureInfo.InvariantCulture));   // labels were read as float32: 0.7, not 0.699999988
             labels[i] = GC.AllocateArray<byte>(Encoding.UTF8.GetByteCount(s) + 1, pinned: true);
             Encoding.UTF8.GetBytes(s, labels[i]);
         }

@@ -5,7 +5,7 @@ using Pgml.Extension.Interop;
 namespace Pgml.Extension.Training;
 
 /// <summary>The preprocessed training rows (null when the raw rows are used as they are) and the pipeline to store.</summary>
-internal sealed record PreprocessingResult(NativeMatrix? Transformed, byte[]? Json);
+internal sealed record PreprocessingResult(NativeMatrix? Transformed, byte[]? Json, bool UsesTargetEncoding = false);
 
 /// <summary>
 /// Fits the `preprocess` argument's pipeline on the training rows (statistics from them only) and applies it to
@@ -40,7 +40,7 @@ internal static class FeaturePreprocessing
                 pipeline.TransformRows(data.Features, from, Math.Min(Slice, data.Features.Rows - from), output, vocabularies);
                 Pg.CheckForInterrupts();
             }
-            return new PreprocessingResult(output, pipeline.ToJson());
+            return new PreprocessingResult(output, pipeline.ToJson(), spec.Positions.Any(p => p.Encode == EncodeKind.Target));
         }
         catch
         {

@@ -62,6 +62,7 @@ internal sealed unsafe class TrainingRun(TrainingRequest request)
         var y = data.Labels;
         for (int t = 0; t < labels.Count; t++) CheckNoNullLabels(y, t, labels[t].Name);
         var (classes, classLabels) = _task == TaskKind.Classification ? EncodeClasses(data) : ([], null);
+        CheckFinite(data);
 
         var plan = Splitter.Plan(rows, request.TestSize, ParseSampling(request.Sampling), LabelColumn(y, 0),
             seed: (int)(snapshotId % int.MaxValue));
@@ -79,6 +80,9 @@ internal sealed unsafe class TrainingRun(TrainingRequest request)
             if (search.RunsSearch)
             {
                 // cross-validation over the training rows; the best candidate is then refit on all of them below
+                if (preprocessing.UsesTargetEncoding && search.Cv >= 2)
+                    Pg.Notice("Target encoding is fitted on the whole training split before cross-validation, so each fold's " +
+                              "scores include its own labels through the target means and are optimistic; the test-split metrics are not affected.");
                 var result = SearchTrainingRows(search, x, y, plan.TrainRows, xgbTask, classes.Length, snapshotId);
                 hyperparams = result.BestParams;
                 searchResults = result.ToJson();
@@ -99,7 +103,7 @@ internal sealed unsafe class TrainingRun(TrainingRequest request)
             var metadata = new ModelMetadata(request.Algorithm, _task, data.FeatureColumns.Select(Info).ToArray(),
                 request.YColumns, classes, classLabels, labels[0].PgType);
             long modelId = Models.Insert(new NewModel(Project.Id, snapshotId, metadata.NumFeatures, request.Algorithm, hyperparams,
-                MetricsJson(metrics, searchResults, _confusion), request.Search, request.SearchParams, request.SearchArgs));
+                MetricsJson(metrics, searchResults, _confusion), SearchName(search), request.SearchParams, request.SearchArgs));
             for (int t = 0; t < estimators.Length; t++)
             {
                 Files.Save(modelId, Files.EstimatorPath, estimators[t], t);
@@ -116,6 +120,14 @@ internal sealed unsafe class TrainingRun(TrainingRequest request)
             preprocessing.Transformed?.Dispose();
         }
     }
+
+    /// <summary>The search that ran, as pgml.models.search records it (search_params alone imply a grid).</summary>
+    private static string? SearchName(Engine.Search.SearchSpec spec) => spec.Kind switch
+    {
+        Engine.Search.SearchKind.Grid => "grid",
+        Engine.Search.SearchKind.Random => "random",
+        _ => null,
+    };
 
     private static FeatureColumnInfo Info(FeatureColumn c) => new(c.Column.Name,
         c.Kind switch { ColumnKind.Array => FeatureColumnKind.Array, ColumnKind.Text => FeatureColumnKind.Text, _ => FeatureColumnKind.Number },
@@ -166,6 +178,23 @@ internal sealed unsafe class TrainingRun(TrainingRequest request)
                 "Train one classification project per label.");
     }
 
+    /// <summary>XGBoost refuses infinite values; say which column has them instead of XGBoost's bare message.</summary>
+    private static void CheckFinite(TrainingData data)
+    {
+        var x = data.Features;
+        for (long r = 0; r < x.Rows; r++)
+        {
+            var row = x.Row(r);
+            for (int i = 0; i < row.Length; i++)
+            {
+                if (!float.IsInfinity(row[i])) continue;
+                var column = data.FeatureColumns.Last(c => c.Offset <= i).Column.Name;
+                throw new PgmlException(SqlState.DataException, $"feature column \"{column}\" has an infinite value (row {r + 1} as read)",
+                    $"Replace infinities with NULL (a missing value) in a VIEW, e.g. NULLIF(NULLIF(\"{column}\", 'Infinity'), '-Infinity').");
+            }
+        }
+    }
+
     private static void CheckNoNullLabels(NativeMatrix y, int t, string name)
     {
         long nulls = 0;
@@ -190,7 +219,9 @@ internal sealed unsafe class TrainingRun(TrainingRequest request)
         if (vocabulary is not null)
         {
             var texts = Enumerable.Range(0, vocabulary.Count).Select(i => vocabulary[i]).ToArray();
-            var order = Enumerable.Range(0, texts.Length).OrderBy(i => texts[i], StringComparer.Ordinal).ToArray();
+            // sorted by UTF-8 bytes, the order text features' categories use
+            var order = Enumerable.Range(0, texts.Length)
+                .OrderBy(i => vocabulary.GetUtf8(i).ToArray(), Comparer<byte[]>.Create((a, b) => a.AsSpan().SequenceCompareTo(b))).ToArray();
             var indexOfCode = new int[texts.Length];
             for (int k = 0; k < order.Length; k++) indexOfCode[order[k]] = k;
             RequireTwoClasses(texts.Length, name, texts.FirstOrDefault() ?? "");
@@ -198,7 +229,15 @@ internal sealed unsafe class TrainingRun(TrainingRequest request)
             return (Enumerable.Range(0, texts.Length).Select(i => (double)i).ToArray(), order.Select(i => texts[i]).ToArray());
         }
         var distinct = new SortedSet<float>();
-        for (long r = 0; r < y.Rows; r++) distinct.Add(y[r, 0]);
+        for (long r = 0; r < y.Rows; r++)
+        {
+            // features and labels are float32: integers beyond 2^24 would silently merge into one class
+            if (Math.Abs(y[r, 0]) >= 16_777_216f)
+                throw new PgmlException("22003",
+                    $"the label column \"{name}\" has values at or beyond ±16,777,216, which pgml cannot tell apart exactly (it reads labels as float32)",
+                    $"Map the labels to small integers or text in a VIEW, e.g. dense_rank() OVER (ORDER BY \"{name}\"), or cast them to text.");
+            distinct.Add(y[r, 0]);
+        }
         RequireTwoClasses(distinct.Count, name, distinct.Min.ToString(CultureInfo.InvariantCulture));
         var classes = distinct.ToArray();
         var index = new Dictionary<float, int>(classes.Length);

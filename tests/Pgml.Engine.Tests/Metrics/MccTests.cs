@@ -43,4 +43,14 @@ public sealed class MccTests
         var m = ClassificationMetrics.ConfusionMatrix([0, 1, 1], [0.2f, 0.9f, 0.1f], 2);
         Assert.Equal(new long[] { 1, 0, 1, 1 }, m);
     }
+
+    [Fact]
+    public void APerfectClassifierScoresExactlyOne()
+    {
+        // 8, 9, 8 rows of three classes, all right: two separate square roots gave 1.0000000000000002
+        var truth = Enumerable.Repeat(0, 8).Concat(Enumerable.Repeat(1, 9)).Concat(Enumerable.Repeat(2, 8)).ToArray();
+        var p = new float[truth.Length * 3];
+        for (int i = 0; i < truth.Length; i++) p[i * 3 + truth[i]] = 1;
+        Assert.Equal(1.0, Mcc(truth, p, 3));
+    }
 }
