@@ -1,0 +1,442 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Pgml.Engine.LightGbm;
+
+public enum LightGbmTask { Regression, Classification }
+
+/// <summary>
+/// Validated LightGBM 4.7 hyperparameters, parsed from the JSON object SQL passes (jsonb text). Immutable.
+/// Every key is checked against a table of LightGBM's main parameters that pgml supports, with its JSON type and
+/// range; LightGBM's own aliases (n_estimators, colsample_bytree, reg_lambda, random_state, n_jobs, ...) are folded
+/// into LightGBM's canonical names, so a parameter given twice under two names is caught here rather than by
+/// LightGBM's "is set with ... will be ignored" warning. The alias lists equal LightGBM's (LGBM_DumpParamAliases; a
+/// test checks them).
+/// </summary>
+public sealed class LightGbmParameters
+{
+    /// <summary>Boosting iterations when none is given: LightGBM's default, as LGBMRegressor/LGBMClassifier.</summary>
+    public const int DefaultNumIterations = 100;
+
+    /// <summary>pgml's default verbosity: LightGBM's fatal errors only (they come back as exceptions), no chatter on stderr.</summary>
+    public const int DefaultVerbosity = -1;
+
+    private enum Kind { Number, Integer, String, Boolean, MonotoneConstraints }
+
+    private sealed record Spec(
+        string Name, Kind Kind, string[] Aliases,
+        double Min = double.NegativeInfinity, bool MinExclusive = false,
+        double Max = double.PositiveInfinity, bool MaxExclusive = false,
+        string[]? Choices = null);
+
+    private static readonly Spec[] Specs =
+    [
+        new("num_iterations", Kind.Integer,
+            ["num_iteration", "n_iter", "num_tree", "num_trees", "num_round", "num_rounds", "nrounds", "num_boost_round", "n_estimators", "max_iter"],
+            Min: 1, Max: int.MaxValue),
+        new("learning_rate", Kind.Number, ["shrinkage_rate", "eta"], Min: 0, MinExclusive: true),
+        new("num_leaves", Kind.Integer, ["num_leaf", "max_leaves", "max_leaf", "max_leaf_nodes"], Min: 2, Max: 131072),
+        new("max_depth", Kind.Integer, [], Min: int.MinValue, Max: int.MaxValue),
+        new("min_data_in_leaf", Kind.Integer, ["min_data_per_leaf", "min_data", "min_child_samples", "min_samples_leaf"], Min: 0, Max: int.MaxValue),
+        new("min_sum_hessian_in_leaf", Kind.Number, ["min_sum_hessian_per_leaf", "min_sum_hessian", "min_hessian", "min_child_weight"], Min: 0),
+        new("bagging_fraction", Kind.Number, ["sub_row", "subsample", "bagging"], Min: 0, MinExclusive: true, Max: 1),
+        new("bagging_freq", Kind.Integer, ["subsample_freq"], Min: 0, Max: int.MaxValue),
+        new("bagging_seed", Kind.Integer, ["bagging_fraction_seed"], Min: int.MinValue, Max: int.MaxValue),
+        new("feature_fraction", Kind.Number, ["sub_feature", "colsample_bytree"], Min: 0, MinExclusive: true, Max: 1),
+        new("feature_fraction_bynode", Kind.Number, ["sub_feature_bynode", "colsample_bynode"], Min: 0, MinExclusive: true, Max: 1),
+        new("feature_fraction_seed", Kind.Integer, [], Min: int.MinValue, Max: int.MaxValue),
+        new("extra_trees", Kind.Boolean, ["extra_tree"]),
+        new("extra_seed", Kind.Integer, [], Min: int.MinValue, Max: int.MaxValue),
+        new("max_delta_step", Kind.Number, ["max_tree_output", "max_leaf_output"]),
+        new("lambda_l1", Kind.Number, ["reg_alpha", "l1_regularization"], Min: 0),
+        new("lambda_l2", Kind.Number, ["reg_lambda", "lambda", "l2_regularization"], Min: 0),
+        new("min_gain_to_split", Kind.Number, ["min_split_gain"], Min: 0),
+        new("path_smooth", Kind.Number, [], Min: 0),
+        new("monotone_constraints", Kind.MonotoneConstraints, ["mc", "monotone_constraint", "monotonic_cst"]),
+        new("max_bin", Kind.Integer, ["max_bins"], Min: 2, Max: int.MaxValue),
+        new("min_data_in_bin", Kind.Integer, [], Min: 1, Max: int.MaxValue),
+        new("data_random_seed", Kind.Integer, ["data_seed"], Min: int.MinValue, Max: int.MaxValue),
+        new("use_missing", Kind.Boolean, []),
+        new("zero_as_missing", Kind.Boolean, []),
+        new("data_sample_strategy", Kind.String, [], Choices: ["bagging", "goss"]),
+        new("seed", Kind.Integer, ["random_seed", "random_state"], Min: int.MinValue, Max: int.MaxValue),
+        new("num_threads", Kind.Integer, ["num_thread", "nthread", "nthreads", "n_jobs"], Min: int.MinValue, Max: int.MaxValue),
+        new("deterministic", Kind.Boolean, []),
+        new("force_col_wise", Kind.Boolean, []),
+        new("force_row_wise", Kind.Boolean, []),
+        new("verbosity", Kind.Integer, ["verbose"], Min: int.MinValue, Max: int.MaxValue),
+        new("objective", Kind.String, ["objective_type", "app", "application", "loss"]),
+        new("boosting", Kind.String, ["boosting_type", "boost"]),
+        new("boost_from_average", Kind.Boolean, []),
+        new("reg_sqrt", Kind.Boolean, []),
+        new("alpha", Kind.Number, [], Min: 0, MinExclusive: true),
+        new("fair_c", Kind.Number, [], Min: 0, MinExclusive: true),
+        new("poisson_max_delta_step", Kind.Number, [], Min: 0, MinExclusive: true),
+        new("tweedie_variance_power", Kind.Number, [], Min: 1, Max: 2, MaxExclusive: true),
+        new("is_unbalance", Kind.Boolean, ["unbalance", "unbalanced_sets"]),
+        new("scale_pos_weight", Kind.Number, [], Min: 0, MinExclusive: true),
+        new("sigmoid", Kind.Number, [], Min: 0, MinExclusive: true),
+    ];
+
+    private static readonly Dictionary<string, Spec> ByKey = BuildIndex();
+
+    // LightGBM's objective names (the canonical name is what the model's objective= line says) and their aliases.
+    private static readonly (string Name, string[] Aliases)[] RegressionObjectiveTable =
+    [
+        ("regression", ["regression_l2", "l2", "mean_squared_error", "mse", "l2_root", "root_mean_squared_error", "rmse"]),
+        ("regression_l1", ["l1", "mean_absolute_error", "mae"]),
+        ("huber", []),
+        ("fair", []),
+        ("poisson", []),
+        ("quantile", []),
+        ("mape", ["mean_absolute_percentage_error"]),
+        ("gamma", []),
+        ("tweedie", []),
+    ];
+
+    private static readonly (string Name, string[] Aliases)[] ClassificationObjectiveTable =
+    [
+        ("binary", []),
+        ("multiclass", ["softmax"]),
+        ("multiclassova", ["multiclass_ova", "ova", "ovr"]),
+    ];
+
+    private static readonly string[] RegressionObjectives = [.. RegressionObjectiveTable.Select(o => o.Name)];
+    private const string BinaryObjective = "binary";
+    private static readonly string[] MultiObjectives = ["multiclass", "multiclassova"];
+
+    /// <summary>Every accepted key, canonical names and aliases, sorted.</summary>
+    public static IReadOnlyList<string> ValidKeys { get; } = ByKey.Keys.Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>The canonical objectives allowed for a task; the first is the default (for classification: with 2 classes).</summary>
+    public static IReadOnlyList<string> Objectives(LightGbmTask task) =>
+        task == LightGbmTask.Regression ? RegressionObjectives : [BinaryObjective, .. MultiObjectives];
+
+    /// <summary>LightGBM's aliases of each supported parameter (canonical name first excluded); for tests and documentation.</summary>
+    internal static IReadOnlyDictionary<string, string[]> Aliases { get; } = Specs.ToDictionary(s => s.Name, s => s.Aliases);
+
+    private readonly KeyValuePair<string, string>[] _boosterParameters;
+
+    private LightGbmParameters(LightGbmTask task, int numIterations, string? objective, int? numThreads,
+        KeyValuePair<string, string>[] boosterParameters)
+    {
+        Task = task;
+        NumIterations = numIterations;
+        Objective = objective;
+        NumThreads = numThreads;
+        _boosterParameters = boosterParameters;
+    }
+
+    public LightGbmTask Task { get; }
+
+    /// <summary>Boosting iterations (num_iterations / n_estimators / num_boost_round), <see cref="DefaultNumIterations"/> unless given.</summary>
+    public int NumIterations { get; }
+
+    /// <summary>The objective given, as LightGBM's canonical name ("mse" becomes "regression"); null lets <see cref="ResolveObjective"/> pick.</summary>
+    public string? Objective { get; }
+
+    /// <summary>num_threads when given (0 or less = OpenMP's default); null leaves LightGBM's default.</summary>
+    public int? NumThreads { get; }
+
+    /// <summary>
+    /// The parameters passed to LightGBM, canonical names and LightGBM-syntax values in the order given. Excludes
+    /// num_iterations (pgml runs the iterations), objective (see <see cref="ResolveObjective"/>) and boosting (always gbdt);
+    /// includes verbosity = <see cref="DefaultVerbosity"/> when not given.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, string>> BoosterParameters => _boosterParameters;
+
+    /// <summary>
+    /// Parses and validates a JSON object of hyperparameters; null means none (all defaults). The objective, when given,
+    /// must be one of <see cref="Objectives"/>(<paramref name="task"/>) or a LightGBM alias of one; whether it fits the
+    /// class count is checked later by <see cref="ResolveObjective"/>.
+    /// </summary>
+    /// <exception cref="InvalidParameterException">Invalid JSON, not an object, unknown key, wrong type or value.</exception>
+    public static LightGbmParameters Parse(string? json, LightGbmTask task)
+    {
+        if (json is null) return new LightGbmParameters(task, DefaultNumIterations, null, null, [DefaultVerbosityParameter]);
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidParameterException($"LightGBM hyperparameters are not valid JSON: {e.Message}", ExampleHint);
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+                throw new InvalidParameterException($"LightGBM hyperparameters must be a JSON object, got {Describe(root)}", ExampleHint);
+
+            int numIterations = DefaultNumIterations;
+            string? objective = null;
+            int? numThreads = null;
+            var given = new Dictionary<string, string>(StringComparer.Ordinal); // canonical name -> key as written
+            var boosterParameters = new List<KeyValuePair<string, string>>();
+
+            foreach (var property in root.EnumerateObject())
+            {
+                string key = property.Name;
+                if (!ByKey.TryGetValue(key, out var spec))
+                    throw UnknownKey(key);
+                if (given.TryGetValue(spec.Name, out string? earlier))
+                    throw new InvalidParameterException(
+                        earlier == key
+                            ? $"LightGBM hyperparameter \"{key}\" is given twice"
+                            : $"LightGBM hyperparameters \"{earlier}\" and \"{key}\" are the same parameter ({spec.Name}), given twice",
+                        "Keep only one of them.");
+                given.Add(spec.Name, key);
+
+                string value = Convert(key, spec, property.Value);
+                switch (spec.Name)
+                {
+                    case "num_iterations":
+                        numIterations = int.Parse(value, CultureInfo.InvariantCulture);
+                        break;
+                    case "objective":
+                        objective = CanonicalObjective(value, task) ?? throw new InvalidParameterException(
+                            $"objective \"{value}\" is not valid for {TaskName(task)}",
+                            $"Use one of: {string.Join(", ", Objectives(task))}.");
+                        break;
+                    case "boosting":
+                        if (value is not ("gbdt" or "gbrt"))
+                            throw new InvalidParameterException(
+                                value is "rf" or "random_forest" or "dart" or "goss"
+                                    ? $"LightGBM boosting \"{value}\" is not supported yet: only \"gbdt\" is"
+                                    : $"LightGBM hyperparameter \"{key}\" must be \"gbdt\"; got \"{value}\"",
+                                value == "goss"
+                                    ? "Remove the boosting key, or use \"data_sample_strategy\": \"goss\" with gbdt (LightGBM 4's spelling)."
+                                    : "Remove the boosting key or set it to \"gbdt\".");
+                        break;
+                    case "num_threads":
+                        numThreads = int.Parse(value, CultureInfo.InvariantCulture);
+                        boosterParameters.Add(new(spec.Name, value));
+                        break;
+                    default:
+                        boosterParameters.Add(new(spec.Name, value));
+                        break;
+                }
+            }
+            if (!given.ContainsKey("verbosity")) boosterParameters.Add(DefaultVerbosityParameter);
+            return new LightGbmParameters(task, numIterations, objective, numThreads, boosterParameters.ToArray());
+        }
+    }
+
+    private static KeyValuePair<string, string> DefaultVerbosityParameter =>
+        new("verbosity", DefaultVerbosity.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>
+    /// The objective to train with: the one given, else regression for regression, binary for 2 classes, multiclass for
+    /// more. binary needs exactly 2 classes; multiclass and multiclassova need more than 2 (so a 2-class model always
+    /// predicts one probability per row, as with XGBoost).
+    /// </summary>
+    /// <exception cref="InvalidDataException">Classification with fewer than 2 classes.</exception>
+    /// <exception cref="InvalidParameterException">The objective does not fit the number of classes.</exception>
+    public string ResolveObjective(int numClasses)
+    {
+        if (Task == LightGbmTask.Regression) return Objective ?? RegressionObjectives[0];
+
+        if (numClasses < 2)
+            throw new InvalidDataException(
+                $"classification needs at least 2 classes, the training data has {numClasses}",
+                "Check the label column and the rows selected, or train a regression instead.");
+        if (numClasses == 2)
+        {
+            if (Objective is null or BinaryObjective) return BinaryObjective;
+            throw new InvalidParameterException(
+                $"objective \"{Objective}\" is for more than 2 classes, the training data has 2",
+                $"Use {BinaryObjective} (the default).");
+        }
+        if (Objective is null || MultiObjectives.Contains(Objective)) return Objective ?? MultiObjectives[0];
+        throw new InvalidParameterException(
+            $"objective \"{Objective}\" is for 2 classes, the training data has {numClasses}",
+            $"Use one of: {string.Join(", ", MultiObjectives)} (the default is {MultiObjectives[0]}).");
+    }
+
+    /// <summary>
+    /// LightGBM's parameter string ("key=value key=value") for dataset and booster: the objective, num_class for the
+    /// multiclass objectives, then <see cref="BoosterParameters"/>. Values are validated numbers, booleans or names from
+    /// a fixed list, so none holds a space or '='.
+    /// </summary>
+    public string ToLightGbmString(int numClasses)
+    {
+        string objective = ResolveObjective(numClasses);
+        var s = new StringBuilder();
+        s.Append("objective=").Append(objective);
+        if (MultiObjectives.Contains(objective))
+            s.Append(" num_class=").Append(numClasses.ToString(CultureInfo.InvariantCulture));
+        foreach (var (name, value) in _boosterParameters)
+            s.Append(' ').Append(name).Append('=').Append(value);
+        return s.ToString();
+    }
+
+    private const string ExampleHint = "Pass a JSON object such as '{\"n_estimators\": 100, \"num_leaves\": 31, \"learning_rate\": 0.1}'.";
+
+    private static Dictionary<string, Spec> BuildIndex()
+    {
+        var index = new Dictionary<string, Spec>(StringComparer.Ordinal);
+        foreach (var spec in Specs)
+        {
+            index.Add(spec.Name, spec);
+            foreach (string alias in spec.Aliases) index.Add(alias, spec);
+        }
+        return index;
+    }
+
+    private static string? CanonicalObjective(string value, LightGbmTask task)
+    {
+        var table = task == LightGbmTask.Regression ? RegressionObjectiveTable : ClassificationObjectiveTable;
+        foreach (var (name, aliases) in table)
+            if (value == name || aliases.Contains(value)) return name;
+        return null;
+    }
+
+    private static string TaskName(LightGbmTask task) => task == LightGbmTask.Regression ? "regression" : "classification";
+
+    private static InvalidParameterException UnknownKey(string key)
+    {
+        string all = string.Join(", ", ValidKeys);
+        if (key is "num_class" or "num_classes")
+            return new InvalidParameterException(
+                $"LightGBM hyperparameter \"{key}\" cannot be set: it is taken from the number of classes in the training data",
+                $"Remove it. Valid hyperparameters: {all}.");
+        string? close = ValidKeys.Select(k => (Key: k, Distance: EditDistance(key, k)))
+            .Where(c => c.Distance <= 2).OrderBy(c => c.Distance).Select(c => c.Key).FirstOrDefault();
+        return new InvalidParameterException(
+            $"unknown LightGBM hyperparameter \"{key}\"" + (close is null ? "" : $" (did you mean \"{close}\"?)"),
+            $"Valid hyperparameters: {all}.");
+    }
+
+    private static int EditDistance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (int j = 0; j <= b.Length; j++) previous[j] = j;
+        for (int i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+                current[j] = Math.Min(Math.Min(current[j - 1], previous[j]) + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            (previous, current) = (current, previous);
+        }
+        return previous[b.Length];
+    }
+
+    /// <summary>Checks the value against its spec and renders it as LightGBM's parameter parser expects it.</summary>
+    private static string Convert(string key, Spec spec, JsonElement value)
+    {
+        switch (spec.Kind)
+        {
+            case Kind.Number:
+            {
+                if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out double d) || !double.IsFinite(d))
+                    throw WrongType(key, "a number", value, "0.1");
+                CheckRange(key, spec, d, value);
+                // Shortest round-trip text, as Python's str(float) gives LightGBM; its parser reads "1E-05" as well.
+                return d.ToString("R", CultureInfo.InvariantCulture);
+            }
+            case Kind.Integer:
+            {
+                // jsonb keeps 4.0 as written, so integral numbers in any notation are accepted.
+                if (value.ValueKind != JsonValueKind.Number)
+                    throw WrongType(key, "an integer", value, "31");
+                if (!value.TryGetInt64(out long n))
+                {
+                    if (!value.TryGetDouble(out double d) || Math.Floor(d) != d)
+                        throw WrongType(key, "an integer", value, "31");
+                    if (d < spec.Min || d > spec.Max) throw OutOfRange(key, spec, value);
+                    n = (long)d;
+                }
+                CheckRange(key, spec, n, value);
+                return n.ToString(CultureInfo.InvariantCulture);
+            }
+            case Kind.String:
+            {
+                if (value.ValueKind != JsonValueKind.String)
+                    throw WrongType(key, "a string", value, "\"value\"");
+                string s = value.GetString()!;
+                if (spec.Choices is not null && !spec.Choices.Contains(s))
+                    throw new InvalidParameterException(
+                        $"LightGBM hyperparameter \"{key}\" must be one of {string.Join(", ", spec.Choices)}; got \"{Shorten(s)}\"",
+                        $"Use one of: {string.Join(", ", spec.Choices)}.");
+                return s;
+            }
+            case Kind.Boolean:
+                return value.ValueKind switch
+                {
+                    JsonValueKind.True => "true",
+                    JsonValueKind.False => "false",
+                    _ => throw WrongType(key, "a boolean", value, "true"),
+                };
+            case Kind.MonotoneConstraints:
+                return MonotoneConstraints(key, value);
+            default:
+                throw new InvalidOperationException($"unhandled kind {spec.Kind}");
+        }
+    }
+
+    /// <summary>[1, 0, -1] (one of -1, 0, 1 per feature), sent to LightGBM as "1,0,-1".</summary>
+    private static string MonotoneConstraints(string key, JsonElement value)
+    {
+        const string expected = "an array of -1, 0 or 1, one per feature";
+        if (value.ValueKind != JsonValueKind.Array) throw WrongType(key, expected, value, "[1, 0, -1]");
+        var text = new StringBuilder();
+        foreach (var item in value.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Number || !item.TryGetInt32(out int c) || c < -1 || c > 1)
+                throw WrongType(key, expected, value, "[1, 0, -1]");
+            if (text.Length > 0) text.Append(',');
+            text.Append(c.ToString(CultureInfo.InvariantCulture));
+        }
+        if (text.Length == 0) throw WrongType(key, expected, value, "[1, 0, -1]");
+        return text.ToString();
+    }
+
+    private static void CheckRange(string key, Spec spec, double d, JsonElement value)
+    {
+        bool tooLow = spec.MinExclusive ? d <= spec.Min : d < spec.Min;
+        bool tooHigh = spec.MaxExclusive ? d >= spec.Max : d > spec.Max;
+        if (tooLow || tooHigh) throw OutOfRange(key, spec, value);
+    }
+
+    private static InvalidParameterException OutOfRange(string key, Spec spec, JsonElement value)
+    {
+        string type = spec.Kind == Kind.Integer ? "an integer" : "a number";
+        bool noLow = double.IsNegativeInfinity(spec.Min) || (spec.Kind == Kind.Integer && spec.Min <= int.MinValue);
+        bool noHigh = double.IsPositiveInfinity(spec.Max) || (spec.Kind == Kind.Integer && spec.Max >= int.MaxValue);
+        string low = Bound(spec.Min), high = Bound(spec.Max);
+        string range = (noLow, noHigh) switch
+        {
+            (true, true) => "that fits in 32 bits",
+            (true, false) => $"{(spec.MaxExclusive ? "less than" : "at most")} {high}",
+            (false, true) => $"{(spec.MinExclusive ? "greater than" : "at least")} {low}",
+            _ => $"{(spec.MinExclusive ? "greater than" : "at least")} {low} and {(spec.MaxExclusive ? "less than" : "at most")} {high}",
+        };
+        return new InvalidParameterException(
+            $"LightGBM hyperparameter \"{key}\" must be {type} {range}; got {Shorten(value.GetRawText())}",
+            $"Set \"{key}\" to {type} {range}, or remove it to use the default.");
+    }
+
+    private static string Bound(double d) => d.ToString("R", CultureInfo.InvariantCulture);
+
+    private static InvalidParameterException WrongType(string key, string expected, JsonElement value, string example) =>
+        new($"LightGBM hyperparameter \"{key}\" must be {expected}; got {Describe(value)}",
+            $"Write it as e.g. {{\"{key}\": {example}}}, or remove it to use the default.");
+
+    private static string Describe(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => $"the string {Shorten(value.GetRawText())}",
+        JsonValueKind.Number => $"the number {Shorten(value.GetRawText())}",
+        JsonValueKind.True or JsonValueKind.False => $"the boolean {value.GetRawText()}",
+        JsonValueKind.Null => "null",
+        JsonValueKind.Array => $"the array {Shorten(value.GetRawText())}",
+        JsonValueKind.Object => $"the object {Shorten(value.GetRawText())}",
+        _ => Shorten(value.GetRawText()),
+    };
+
+    private static string Shorten(string text) => text.Length <= 80 ? text : text[..77] + "...";
+}
