@@ -5,7 +5,7 @@ ENGINE_SO := $(PUBLISH)/pgml_engine.so
 CLUSTER := scripts/cluster.sh
 
 .PHONY: all deps build engine shim install cluster demo test test-engine test-integration installcheck \
-        stop remove-cluster uninstall clean bench-predict
+        stop remove-cluster uninstall clean bench-predict bench bench-quick
 
 all: build
 
@@ -46,6 +46,14 @@ installcheck: cluster
 
 bench-predict: deps
 	@dotnet run -c Release --project bench/Pgml.Bench -- --filter '*'
+
+# The flights benchmark against the Python and C# services (docs/benchmark.md): full is 1,000,000 rows, about an hour;
+# quick is 20,000 rows, about 10 minutes. Results in bench/results/<UTC timestamp>-<size>/.
+bench: cluster
+	@bench/run.sh --size full
+
+bench-quick: cluster
+	@bench/run.sh --size quick
 
 stop:
 	@$(CLUSTER) stop

@@ -38,6 +38,21 @@ fi
 passed=$((passed + total - bad)); failed=$((failed + bad))
 rm -f "$log"
 
+# The benchmark harness at a tiny size: every system answers, the predictions agree, the report is written
+# (no timing is asserted). PGML_SKIP_BENCH=1 skips it.
+if [ "${PGML_SKIP_BENCH:-0}" != 1 ]; then
+    echo "==> benchmark harness (bench/run.sh --size tiny)"
+    out=$(mktemp -d)
+    if bench/run.sh --size tiny --no-netns --out "$out" > "$out.log" 2>&1 && [ -s "$out/report.md" ] && [ -s "$out/results.json" ]; then
+        echo "ok: every system answered, predictions agreed, report written"
+        passed=$((passed + 1))
+    else
+        echo "FAILED: benchmark harness (last lines of its log:)"; tail -30 "$out.log"
+        failed=$((failed + 1)); status=1
+    fi
+    rm -rf "$out" "$out.log"
+fi
+
 echo
 echo "tests: $passed passed, $failed failed"
 exit $status
