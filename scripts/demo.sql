@@ -73,8 +73,8 @@ SELECT * FROM pgml.train('demo fast sale', 'classification', 'demo_fast_sale_tra
 
 \echo '== metrics of the deployed models (scored on the held-out 25%)'
 SELECT p.name AS project, m.id AS model, m.algorithm,
-       (SELECT string_agg(format('%s=%s', k, round(v::numeric, 4)), ', ' ORDER BY k)
-          FROM jsonb_each_text(m.metrics) AS e(k, v) WHERE k NOT LIKE '%time') AS metrics,
+       (SELECT string_agg(format('%s=%s', k, round(v::text::numeric, 4)), ', ' ORDER BY k)
+          FROM jsonb_each(m.metrics) AS e(k, v) WHERE jsonb_typeof(v) = 'number' AND k NOT LIKE '%time') AS metrics,
        round((m.metrics ->> 'fit_time')::numeric, 3) AS fit_seconds
 FROM pgml.projects p
 JOIN LATERAL (SELECT model_id FROM pgml.deployments d WHERE d.project_id = p.id ORDER BY created_at DESC LIMIT 1) d ON true

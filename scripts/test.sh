@@ -38,6 +38,17 @@ fi
 passed=$((passed + total - bad)); failed=$((failed + bad))
 rm -f "$log"
 
+# The README's first command must stay true: the demo runs against the private cluster.
+echo "==> demo (scripts/demo.sh)"
+if scripts/demo.sh > /tmp/pgml-demo.$$.log 2>&1; then
+    echo "ok: the demo trained, scored and predicted"
+    passed=$((passed + 1))
+else
+    echo "FAILED: the demo"; tail -20 /tmp/pgml-demo.$$.log
+    failed=$((failed + 1)); status=1
+fi
+rm -f /tmp/pgml-demo.$$.log
+
 # The benchmark harness at a tiny size: every system answers, the predictions agree, the report is written
 # (no timing is asserted). PGML_SKIP_BENCH=1 skips it.
 if [ "${PGML_SKIP_BENCH:-0}" != 1 ]; then
