@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Installs what pgml needs from Debian 12 (only what is missing). Needs root (or sudo).
+# Installs what pgml needs from Debian 12 (only what is missing), plus any packages named as arguments (the
+# benchmark's list comes from bench/deps.sh). Needs root (or sudo).
 set -euo pipefail
 packages=(postgresql-15 postgresql-server-dev-15 libxgboost0 libxgboost-dev clang zlib1g-dev make gcc
-          python3-xgboost python3-numpy)
+          python3-xgboost python3-numpy "$@")
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

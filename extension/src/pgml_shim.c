@@ -1000,38 +1000,36 @@ pgml_predict(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT4(out[0]);
 }
 
-/* pgml.predict_proba / _predict_batch / predict_joint (...) -> real[] */
-PG_FUNCTION_INFO_V1(pgml_predict_proba);
-Datum
-pgml_predict_proba(PG_FUNCTION_ARGS)
+/* pgml.predict_proba / _predict_batch / predict_joint (...) -> real[]: one engine call, the mode decides the values */
+static Datum
+predict_array(FunctionCallInfo fcinfo, int32_t mode)
 {
 	const float *out = NULL;
 	int32_t		n = 0;
 
-	predict_call(fcinfo, PGML_PREDICT_PROBA, &out, &n, NULL, NULL);
+	predict_call(fcinfo, mode, &out, &n, NULL, NULL);
 	return float_array(out, n);
+}
+
+PG_FUNCTION_INFO_V1(pgml_predict_proba);
+Datum
+pgml_predict_proba(PG_FUNCTION_ARGS)
+{
+	return predict_array(fcinfo, PGML_PREDICT_PROBA);
 }
 
 PG_FUNCTION_INFO_V1(pgml_predict_batch);
 Datum
 pgml_predict_batch(PG_FUNCTION_ARGS)
 {
-	const float *out = NULL;
-	int32_t		n = 0;
-
-	predict_call(fcinfo, PGML_PREDICT_BATCH, &out, &n, NULL, NULL);
-	return float_array(out, n);
+	return predict_array(fcinfo, PGML_PREDICT_BATCH);
 }
 
 PG_FUNCTION_INFO_V1(pgml_predict_joint);
 Datum
 pgml_predict_joint(PG_FUNCTION_ARGS)
 {
-	const float *out = NULL;
-	int32_t		n = 0;
-
-	predict_call(fcinfo, PGML_PREDICT_JOINT, &out, &n, NULL, NULL);
-	return float_array(out, n);
+	return predict_array(fcinfo, PGML_PREDICT_JOINT);
 }
 
 /* pgml.predict_label(...) -> text: the label's own value ('virginica', 'true', '30') */

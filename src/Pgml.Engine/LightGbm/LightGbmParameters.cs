@@ -170,7 +170,7 @@ public sealed class LightGbmParameters
         {
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
-                throw new InvalidParameterException($"LightGBM hyperparameters must be a JSON object, got {Describe(root)}", ExampleHint);
+                throw new InvalidParameterException($"LightGBM hyperparameters must be a JSON object, got {ParameterText.Describe(root)}", ExampleHint);
 
             int numIterations = DefaultNumIterations;
             string? objective = null;
@@ -304,27 +304,12 @@ public sealed class LightGbmParameters
             return new InvalidParameterException(
                 $"LightGBM hyperparameter \"{key}\" cannot be set: it is taken from the number of classes in the training data",
                 $"Remove it. Valid hyperparameters: {all}.");
-        string? close = ValidKeys.Select(k => (Key: k, Distance: EditDistance(key, k)))
-            .Where(c => c.Distance <= 2).OrderBy(c => c.Distance).Select(c => c.Key).FirstOrDefault();
+        string? close = ParameterText.Closest(key, ValidKeys);
         return new InvalidParameterException(
             $"unknown LightGBM hyperparameter \"{key}\"" + (close is null ? "" : $" (did you mean \"{close}\"?)"),
             $"Valid hyperparameters: {all}.");
     }
 
-    private static int EditDistance(string a, string b)
-    {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (int j = 0; j <= b.Length; j++) previous[j] = j;
-        for (int i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (int j = 1; j <= b.Length; j++)
-                current[j] = Math.Min(Math.Min(current[j - 1], previous[j]) + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            (previous, current) = (current, previous);
-        }
-        return previous[b.Length];
-    }
 
     /// <summary>Checks the value against its spec and renders it as LightGBM's parameter parser expects it.</summary>
     private static string Convert(string key, Spec spec, JsonElement value)
@@ -361,7 +346,7 @@ public sealed class LightGbmParameters
                 string s = value.GetString()!;
                 if (spec.Choices is not null && !spec.Choices.Contains(s))
                     throw new InvalidParameterException(
-                        $"LightGBM hyperparameter \"{key}\" must be one of {string.Join(", ", spec.Choices)}; got \"{Shorten(s)}\"",
+                        $"LightGBM hyperparameter \"{key}\" must be one of {string.Join(", ", spec.Choices)}; got \"{ParameterText.Shorten(s)}\"",
                         $"Use one of: {string.Join(", ", spec.Choices)}.");
                 return s;
             }
@@ -417,26 +402,15 @@ public sealed class LightGbmParameters
             _ => $"{(spec.MinExclusive ? "greater than" : "at least")} {low} and {(spec.MaxExclusive ? "less than" : "at most")} {high}",
         };
         return new InvalidParameterException(
-            $"LightGBM hyperparameter \"{key}\" must be {type} {range}; got {Shorten(value.GetRawText())}",
+            $"LightGBM hyperparameter \"{key}\" must be {type} {range}; got {ParameterText.Shorten(value.GetRawText())}",
             $"Set \"{key}\" to {type} {range}, or remove it to use the default.");
     }
 
     private static string Bound(double d) => d.ToString("R", CultureInfo.InvariantCulture);
 
     private static InvalidParameterException WrongType(string key, string expected, JsonElement value, string example) =>
-        new($"LightGBM hyperparameter \"{key}\" must be {expected}; got {Describe(value)}",
+        new($"LightGBM hyperparameter \"{key}\" must be {expected}; got {ParameterText.Describe(value)}",
             $"Write it as e.g. {{\"{key}\": {example}}}, or remove it to use the default.");
 
-    private static string Describe(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.String => $"the string {Shorten(value.GetRawText())}",
-        JsonValueKind.Number => $"the number {Shorten(value.GetRawText())}",
-        JsonValueKind.True or JsonValueKind.False => $"the boolean {value.GetRawText()}",
-        JsonValueKind.Null => "null",
-        JsonValueKind.Array => $"the array {Shorten(value.GetRawText())}",
-        JsonValueKind.Object => $"the object {Shorten(value.GetRawText())}",
-        _ => Shorten(value.GetRawText()),
-    };
 
-    private static string Shorten(string text) => text.Length <= 80 ? text : text[..77] + "...";
 }

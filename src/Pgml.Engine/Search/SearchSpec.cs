@@ -244,8 +244,8 @@ public sealed class SearchSpec
             var value = property.Value;
             if (value.ValueKind != JsonValueKind.Array)
                 throw new InvalidParameterException(
-                    $"search_params \"{key}\" must be an array of the values to try, got {Describe(value)}",
-                    $"Write e.g. {{\"{key}\": [{Shorten(value.GetRawText())}]}}, or move a single value to hyperparams.");
+                    $"search_params \"{key}\" must be an array of the values to try, got {ParameterText.Describe(value)}",
+                    $"Write e.g. {{\"{key}\": [{ParameterText.Shorten(value.GetRawText())}]}}, or move a single value to hyperparams.");
             int length = value.GetArrayLength();
             if (length == 0)
                 throw new InvalidParameterException(
@@ -257,7 +257,7 @@ public sealed class SearchSpec
                 // A repeated value would fit the same candidate twice (and bias a random search towards it).
                 if (values.Any(v => JsonElement.DeepEquals(v, item)))
                     throw new InvalidParameterException(
-                        $"search_params \"{key}\" lists the value {Shorten(item.GetRawText())} twice",
+                        $"search_params \"{key}\" lists the value {ParameterText.Shorten(item.GetRawText())} twice",
                         "List each value once.");
                 values.Add(item);
             }
@@ -306,9 +306,9 @@ public sealed class SearchSpec
         {
             if (d >= min && d <= max) return (int)d;
             string range = max == int.MaxValue ? $"at least {min}" : $"between {min} and {max}";
-            throw new InvalidParameterException($"search_args \"{key}\" must be an integer {range}; got {Shorten(value.GetRawText())}", hint);
+            throw new InvalidParameterException($"search_args \"{key}\" must be an integer {range}; got {ParameterText.Shorten(value.GetRawText())}", hint);
         }
-        throw new InvalidParameterException($"search_args \"{key}\" must be an integer; got {Describe(value)}", hint);
+        throw new InvalidParameterException($"search_args \"{key}\" must be an integer; got {ParameterText.Describe(value)}", hint);
     }
 
     /// <summary>Null for SQL NULL or JSON null; otherwise the document, which must hold an object.</summary>
@@ -331,7 +331,7 @@ public sealed class SearchSpec
         }
         if (doc.RootElement.ValueKind != JsonValueKind.Object)
         {
-            string got = Describe(doc.RootElement);
+            string got = ParameterText.Describe(doc.RootElement);
             doc.Dispose();
             throw new InvalidParameterException($"{what} must be a JSON object, got {got}", $"Pass a JSON object such as {example}.");
         }
@@ -349,16 +349,5 @@ public sealed class SearchSpec
 
     private static string DescribeCount(long n) => n == long.MaxValue ? "more than 9.2e18" : n.ToString(CultureInfo.InvariantCulture);
 
-    private static string Describe(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.String => $"the string {Shorten(value.GetRawText())}",
-        JsonValueKind.Number => $"the number {Shorten(value.GetRawText())}",
-        JsonValueKind.True or JsonValueKind.False => $"the boolean {value.GetRawText()}",
-        JsonValueKind.Null => "null",
-        JsonValueKind.Array => $"the array {Shorten(value.GetRawText())}",
-        JsonValueKind.Object => $"the object {Shorten(value.GetRawText())}",
-        _ => Shorten(value.GetRawText()),
-    };
 
-    private static string Shorten(string text) => text.Length <= 80 ? text : text[..77] + "...";
 }

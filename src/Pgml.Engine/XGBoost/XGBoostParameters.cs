@@ -132,7 +132,7 @@ public sealed class XGBoostParameters
         {
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
-                throw new InvalidParameterException($"XGBoost hyperparameters must be a JSON object, got {Describe(root)}", ExampleHint);
+                throw new InvalidParameterException($"XGBoost hyperparameters must be a JSON object, got {ParameterText.Describe(root)}", ExampleHint);
 
             int nEstimators = DefaultNEstimators;
             string? objective = null;
@@ -235,27 +235,12 @@ public sealed class XGBoostParameters
             return new InvalidParameterException(
                 "XGBoost hyperparameter \"num_class\" cannot be set: it is taken from the number of classes in the training data",
                 $"Remove it. Valid hyperparameters: {all}.");
-        string? close = ValidKeys.Select(k => (Key: k, Distance: EditDistance(key, k)))
-            .Where(c => c.Distance <= 2).OrderBy(c => c.Distance).Select(c => c.Key).FirstOrDefault();
+        string? close = ParameterText.Closest(key, ValidKeys);
         return new InvalidParameterException(
             $"unknown XGBoost hyperparameter \"{key}\"" + (close is null ? "" : $" (did you mean \"{close}\"?)"),
             $"Valid hyperparameters: {all}.");
     }
 
-    private static int EditDistance(string a, string b)
-    {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (int j = 0; j <= b.Length; j++) previous[j] = j;
-        for (int i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (int j = 1; j <= b.Length; j++)
-                current[j] = Math.Min(Math.Min(current[j - 1], previous[j]) + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            (previous, current) = (current, previous);
-        }
-        return previous[b.Length];
-    }
 
     /// <summary>Checks the value against its spec and renders it as the string XGBoosterSetParam expects.</summary>
     private static string Convert(string key, Spec spec, JsonElement value)
@@ -375,7 +360,7 @@ public sealed class XGBoostParameters
         };
         string type = spec.Kind == Kind.Integer ? "an integer" : "a number";
         return new InvalidParameterException(
-            $"XGBoost hyperparameter \"{key}\" must be {type} {range}; got {Shorten(value.GetRawText())}",
+            $"XGBoost hyperparameter \"{key}\" must be {type} {range}; got {ParameterText.Shorten(value.GetRawText())}",
             $"Set \"{key}\" to {type} {range}, or remove it to use the default.");
     }
 
@@ -383,19 +368,8 @@ public sealed class XGBoostParameters
         d >= long.MaxValue || d <= long.MinValue ? d.ToString("E3", CultureInfo.InvariantCulture) : d.ToString("R", CultureInfo.InvariantCulture);
 
     private static InvalidParameterException WrongType(string key, string expected, JsonElement value, string example) =>
-        new($"XGBoost hyperparameter \"{key}\" must be {expected}; got {Describe(value)}",
+        new($"XGBoost hyperparameter \"{key}\" must be {expected}; got {ParameterText.Describe(value)}",
             $"Write it as e.g. {{\"{key}\": {example}}}, or remove it to use the default.");
 
-    private static string Describe(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.String => $"the string {Shorten(value.GetRawText())}",
-        JsonValueKind.Number => $"the number {Shorten(value.GetRawText())}",
-        JsonValueKind.True or JsonValueKind.False => $"the boolean {value.GetRawText()}",
-        JsonValueKind.Null => "null",
-        JsonValueKind.Array => $"the array {Shorten(value.GetRawText())}",
-        JsonValueKind.Object => $"the object {Shorten(value.GetRawText())}",
-        _ => Shorten(value.GetRawText()),
-    };
 
-    private static string Shorten(string text) => text.Length <= 80 ? text : text[..77] + "...";
 }
