@@ -17,3 +17,6 @@ public sealed class InvalidDataException(string message, string? hint = null) : 
 
 /// <summary>Stored model bytes are corrupt or in a format this version cannot read.</summary>
 public sealed class ModelFormatException(string message, string? hint = null, Exception? inner = null) : EngineException(message, hint, inner);
+
+/// <summary>A combination pgml does not implement (an algorithm for a task, a feature of an algorithm).</summary>
+public sealed class UnsupportedException(string message, string? hint = null) : EngineException(message, hint);

@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace Pgml.Engine.Models;
 
-public enum TaskKind { Regression, Classification }
+public enum TaskKind { Regression, Classification, Clustering, Decomposition }
 
 /// <summary>How a training column feeds the model: one number, a fixed-size numeric array, or text (categorical).</summary>
 public enum FeatureColumnKind { Number, Array, Text }
@@ -47,7 +47,7 @@ public sealed record ModelMetadata(
             w.WriteStartObject();
             w.WriteNumber("format_version", FormatVersion);
             w.WriteString("algorithm", Algorithm);
-            w.WriteString("task", Task == TaskKind.Regression ? "regression" : "classification");
+            w.WriteString("task", Algorithms.TaskNames.Name(Task));
             w.WriteString("label_type", LabelType);
             w.WriteStartArray("columns");
             foreach (var c in Columns)
@@ -88,12 +88,9 @@ public sealed record ModelMetadata(
                 throw new ModelFormatException(
                     $"the model was stored by a newer pgml (metadata format {version}; this pgml reads up to {FormatVersion})",
                     "Upgrade pgml, or retrain the model with this version.");
-            var task = root.GetProperty("task").GetString() switch
-            {
-                "regression" => TaskKind.Regression,
-                "classification" => TaskKind.Classification,
-                var t => throw new ModelFormatException($"the model's metadata names an unknown task \"{t}\""),
-            };
+            string taskName = root.GetProperty("task").GetString() ?? "";
+            var task = Algorithms.TaskNames.Parse(taskName)
+                ?? throw new ModelFormatException($"the model's metadata names an unknown task \"{taskName}\"");
             var columns = root.GetProperty("columns").EnumerateArray().Select(c => new FeatureColumnInfo(
                 c.GetProperty("name").GetString() ?? "",
                 c.GetProperty("kind").GetString() switch
@@ -111,7 +108,7 @@ public sealed record ModelMetadata(
             var classes = root.GetProperty("classes").EnumerateArray().Select(e => e.GetDouble()).ToArray();
             string[]? labels = root.TryGetProperty("class_labels", out var l)
                 ? l.EnumerateArray().Select(e => e.GetString() ?? "").ToArray() : null;
-            if (targets.Length < 1 || (labels is not null && labels.Length != classes.Length))
+            if ((targets.Length < 1 && task is TaskKind.Regression or TaskKind.Classification) || (labels is not null && labels.Length != classes.Length))
                 throw new ModelFormatException("the model's metadata has inconsistent targets or classes");
             return new ModelMetadata(root.GetProperty("algorithm").GetString() ?? "", task, columns, targets, classes, labels,
                 root.GetProperty("label_type").GetString() ?? "");

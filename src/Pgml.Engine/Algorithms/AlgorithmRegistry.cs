@@ -1,0 +1,65 @@
+using Pgml.Engine.Models;
+
+namespace Pgml.Engine.Algorithms;
+
+/// <summary>Every algorithm pgml trains, by PostgresML's name.</summary>
+public static class AlgorithmRegistry
+{
+    // One line per algorithm.
+    private static readonly IAlgorithm[] All =
+    [
+        new XGBoost.XGBoostAlgorithm(),
+        new XGBoost.XGBoostRandomForestAlgorithm(),
+        new LightGbm.LightGbmAlgorithm(),
+    ];
+
+    public static IReadOnlyList<IAlgorithm> Algorithms => All;
+
+    /// <summary>PostgresML's default: 'linear', which becomes kmeans for clustering and pca for decomposition.</summary>
+    public static string Default(TaskKind task, string? given) => (given, task) switch
+    {
+        (null or "linear", TaskKind.Clustering) => "kmeans",
+        (null or "linear", TaskKind.Decomposition) => "pca",
+        (null, _) => "linear",
+        _ => given,
+    };
+
+    public static IReadOnlyList<string> NamesFor(TaskKind task) =>
+        All.Where(a => a.Tasks.Contains(task)).Select(a => a.Name).ToArray();
+
+    /// <summary>The algorithm, or an <see cref="InvalidParameterException"/> naming what exists for the task.</summary>
+    public static IAlgorithm Find(string name, TaskKind task)
+    {
+        var algorithm = All.FirstOrDefault(a => a.Name == name);
+        string taskName = TaskNames.Name(task);
+        if (algorithm is null)
+            throw new UnsupportedException($"the algorithm \"{name}\" is not implemented in pgml",
+                $"Algorithms for {taskName}: {string.Join(", ", NamesFor(task))}.");
+        if (!algorithm.Tasks.Contains(task))
+            throw new UnsupportedException($"the algorithm {name} does not support {taskName}",
+                $"{name} supports {string.Join(", ", algorithm.Tasks.Select(TaskNames.Name))}; algorithms for {taskName}: {string.Join(", ", NamesFor(task))}.");
+        return algorithm;
+    }
+}
+
+/// <summary>The task names SQL uses.</summary>
+public static class TaskNames
+{
+    public static string Name(TaskKind task) => task switch
+    {
+        TaskKind.Regression => "regression",
+        TaskKind.Classification => "classification",
+        TaskKind.Clustering => "clustering",
+        TaskKind.Decomposition => "decomposition",
+        _ => task.ToString().ToLowerInvariant(),
+    };
+
+    public static TaskKind? Parse(string name) => name switch
+    {
+        "regression" => TaskKind.Regression,
+        "classification" => TaskKind.Classification,
+        "clustering" => TaskKind.Clustering,
+        "decomposition" => TaskKind.Decomposition,
+        _ => null,
+    };
+}

@@ -1,0 +1,224 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Pgml.Engine.Algorithms;
+
+public enum HyperparameterType { Number, Integer, Boolean, Choice, NumberOrChoice }
+
+/// <summary>
+/// One accepted hyperparameter: scikit-learn's name, type, default and valid range. A null default means the key may
+/// be JSON null (scikit-learn's None, e.g. max_depth or random_state). <see cref="Ignored"/> keys are accepted for
+/// compatibility and have no effect (n_jobs, verbose); the caller may say so.
+/// </summary>
+public sealed record HyperparameterSpec(
+    string Name, HyperparameterType Type, object? Default,
+    double Min = double.NegativeInfinity, bool MinExclusive = false,
+    double Max = double.PositiveInfinity, bool MaxExclusive = false,
+    IReadOnlyList<string>? Choices = null, bool Ignored = false)
+{
+    public static HyperparameterSpec Number(string name, double? @default, double min = double.NegativeInfinity, bool minExclusive = false,
+        double max = double.PositiveInfinity, bool maxExclusive = false) =>
+        new(name, HyperparameterType.Number, @default, min, minExclusive, max, maxExclusive);
+
+    public static HyperparameterSpec Integer(string name, long? @default, long min = long.MinValue, long max = long.MaxValue) =>
+        new(name, HyperparameterType.Integer, @default, min, false, max);
+
+    public static HyperparameterSpec Boolean(string name, bool @default) => new(name, HyperparameterType.Boolean, @default);
+
+    public static HyperparameterSpec Choice(string name, string? @default, params string[] choices) =>
+        new(name, HyperparameterType.Choice, @default, Choices: choices);
+
+    /// <summary>A number in a range or one of some words, e.g. gamma: "scale", "auto" or a positive float.</summary>
+    public static HyperparameterSpec NumberOrChoice(string name, object? @default, string[] choices, double min = double.NegativeInfinity,
+        bool minExclusive = false, double max = double.PositiveInfinity) =>
+        new(name, HyperparameterType.NumberOrChoice, @default, min, minExclusive, max, Choices: choices);
+
+    public static HyperparameterSpec Accepted(string name) => new(name, HyperparameterType.NumberOrChoice, null, Ignored: true);
+
+    public string Describe()
+    {
+        string range = Type switch
+        {
+            HyperparameterType.Boolean => "true or false",
+            HyperparameterType.Choice => string.Join(" | ", Choices!.Select(c => $"\"{c}\"")),
+            HyperparameterType.Integer => "an integer" + Range(),
+            HyperparameterType.Number => "a number" + Range(),
+            _ => Ignored ? "anything (accepted, no effect)" : string.Join(" | ", Choices!.Select(c => $"\"{c}\"")) + " or a number" + Range(),
+        };
+        return Default is null && !Ignored ? range + " or null" : range;
+    }
+
+    private string Range()
+    {
+        bool hasMin = !double.IsNegativeInfinity(Min) && Min > long.MinValue, hasMax = !double.IsPositiveInfinity(Max) && Max < long.MaxValue;
+        string lo = hasMin ? (MinExclusive ? "> " : ">= ") + Min.ToString(CultureInfo.InvariantCulture) : "";
+        string hi = hasMax ? (MaxExclusive ? "< " : "<= ") + Max.ToString(CultureInfo.InvariantCulture) : "";
+        return hasMin || hasMax ? " " + string.Join(" and ", new[] { lo, hi }.Where(s => s.Length > 0)) : "";
+    }
+}
+
+/// <summary>
+/// Hyperparameters parsed from the JSON object SQL passes, checked against an algorithm's table of
+/// <see cref="HyperparameterSpec"/>s: unknown keys, wrong types and out-of-range values are
+/// <see cref="InvalidParameterException"/>s that name the algorithm and what it accepts. Values not given take the
+/// spec's default.
+/// </summary>
+public sealed class Hyperparameters
+{
+    private readonly Dictionary<string, object?> _values = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _given = new(StringComparer.Ordinal);
+    private readonly string _algorithm;
+
+    private Hyperparameters(string algorithm) => _algorithm = algorithm;
+
+    /// <summary>Keys the user gave that have no effect (<see cref="HyperparameterSpec.Ignored"/>).</summary>
+    public IReadOnlyList<string> IgnoredKeys { get; private set; } = [];
+
+    public static Hyperparameters Parse(string? json, string algorithm, IReadOnlyList<HyperparameterSpec> specs)
+    {
+        var result = new Hyperparameters(algorithm);
+        foreach (var s in specs) result._values[s.Name] = s.Default;
+        if (string.IsNullOrWhiteSpace(json)) return result;
+        var byName = specs.ToDictionary(s => s.Name, StringComparer.Ordinal);
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidParameterException($"{algorithm} hyperparameters are not valid JSON: {e.Message}", Example(specs));
+        }
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+                throw new InvalidParameterException($"{algorithm} hyperparameters must be a JSON object, got {ParameterText.Describe(root)}", Example(specs));
+            var ignored = new List<string>();
+            foreach (var p in root.EnumerateObject())
+            {
+                if (!byName.TryGetValue(p.Name, out var spec))
+                {
+                    string? closest = ParameterText.Closest(p.Name, byName.Keys);
+                    throw new InvalidParameterException(
+                        $"{algorithm} has no hyperparameter \"{p.Name}\"" + (closest is null ? "" : $" (did you mean \"{closest}\"?)"),
+                        $"{algorithm} accepts: {string.Join(", ", specs.Where(s => !s.Ignored).Select(s => s.Name))}.");
+                }
+                if (!result._given.Add(p.Name))
+                    throw new InvalidParameterException($"{algorithm} hyperparameter \"{p.Name}\" is given twice", "Keep only one of them.");
+                if (spec.Ignored)
+                {
+                    ignored.Add(p.Name);
+                    continue;
+                }
+                result._values[p.Name] = Convert(algorithm, spec, p.Value);
+            }
+            result.IgnoredKeys = ignored;
+        }
+        return result;
+    }
+
+    public bool IsGiven(string name) => _given.Contains(name);
+
+    public double Number(string name) => Get(name) switch
+    {
+        double d => d,
+        long l => l,
+        var v => throw Misuse(name, v),
+    };
+
+    public int Integer(string name) => Get(name) switch
+    {
+        long l => checked((int)l),
+        var v => throw Misuse(name, v),
+    };
+
+    public long Long(string name) => Get(name) switch
+    {
+        long l => l,
+        var v => throw Misuse(name, v),
+    };
+
+    /// <summary>An integer that may be null (scikit-learn's None).</summary>
+    public int? NullableInteger(string name) => Get(name) switch
+    {
+        null => null,
+        long l => checked((int)l),
+        var v => throw Misuse(name, v),
+    };
+
+    public long? NullableLong(string name) => Get(name) switch
+    {
+        null => null,
+        long l => l,
+        var v => throw Misuse(name, v),
+    };
+
+    public bool Boolean(string name) => Get(name) is bool b ? b : throw Misuse(name, Get(name));
+
+    /// <summary>A Choice's word, or a NumberOrChoice's word (null when it holds a number or null).</summary>
+    public string? Word(string name) => Get(name) as string;
+
+    /// <summary>A NumberOrChoice's number, or null when it holds a word or null.</summary>
+    public double? NumberOrNull(string name) => Get(name) switch
+    {
+        double d => d,
+        long l => l,
+        _ => null,
+    };
+
+    /// <summary>The raw value: double, long, bool, string or null.</summary>
+    public object? Get(string name) =>
+        _values.TryGetValue(name, out var v) ? v : throw new ArgumentException($"{_algorithm} has no hyperparameter spec \"{name}\"", nameof(name));
+
+    private InvalidOperationException Misuse(string name, object? v) =>
+        new($"{_algorithm} hyperparameter \"{name}\" holds {v ?? "null"}, not the type asked for");
+
+    private static object? Convert(string algorithm, HyperparameterSpec spec, JsonElement value)
+    {
+        InvalidParameterException Bad() => new(
+            $"{algorithm} hyperparameter \"{spec.Name}\" must be {spec.Describe()}, got {ParameterText.Describe(value)}",
+            spec.Default is null ? $"Remove \"{spec.Name}\" to use the default." :
+                $"Remove \"{spec.Name}\" to use the default ({FormatDefault(spec.Default)}).");
+        if (value.ValueKind == JsonValueKind.Null)
+            return spec.Default is null ? null : throw Bad();
+        switch (spec.Type)
+        {
+            case HyperparameterType.Boolean:
+                return value.ValueKind switch { JsonValueKind.True => true, JsonValueKind.False => false, _ => throw Bad() };
+            case HyperparameterType.Choice:
+                return value.ValueKind == JsonValueKind.String && spec.Choices!.Contains(value.GetString()!) ? value.GetString() : throw Bad();
+            case HyperparameterType.Integer:
+                // 3.0 is accepted as 3 (JSON has one number type); 3.5 is not
+                if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out double i) || i != Math.Floor(i)) throw Bad();
+                if (!InRange(spec, i) || Math.Abs(i) > 9e15) throw Bad();
+                return (long)i;
+            case HyperparameterType.Number:
+                if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out double d) || !double.IsFinite(d) || !InRange(spec, d)) throw Bad();
+                return d;
+            default:
+                if (value.ValueKind == JsonValueKind.String)
+                    return spec.Choices!.Contains(value.GetString()!) ? value.GetString() : throw Bad();
+                if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out double n) || !double.IsFinite(n) || !InRange(spec, n)) throw Bad();
+                return n == Math.Floor(n) && Math.Abs(n) < 9e15 && !value.GetRawText().Contains('.') && !value.GetRawText().Contains('e', StringComparison.OrdinalIgnoreCase)
+                    ? (long)n : n;
+        }
+    }
+
+    private static bool InRange(HyperparameterSpec s, double v) =>
+        (s.MinExclusive ? v > s.Min : v >= s.Min) && (s.MaxExclusive ? v < s.Max : v <= s.Max);
+
+    private static string FormatDefault(object d) => d switch
+    {
+        string s => $"\"{s}\"",
+        bool b => b ? "true" : "false",
+        double x => x.ToString("R", CultureInfo.InvariantCulture),
+        _ => System.Convert.ToString(d, CultureInfo.InvariantCulture) ?? "",
+    };
+
+    private static string Example(IReadOnlyList<HyperparameterSpec> specs)
+    {
+        var first = specs.FirstOrDefault(s => !s.Ignored && s.Default is not null);
+        return first is null ? "Pass a JSON object, e.g. '{}'." : $"Pass a JSON object, e.g. '{{\"{first.Name}\": {FormatDefault(first.Default!)}}}'.";
+    }
+}

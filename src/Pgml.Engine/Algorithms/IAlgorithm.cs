@@ -1,0 +1,38 @@
+using Pgml.Engine.Models;
+
+namespace Pgml.Engine.Algorithms;
+
+/// <summary>A file stored with a model besides pgml's own bytes, e.g. XGBoost's JSON or LightGBM's text model.</summary>
+public sealed record ModelFile(string Path, byte[] Data);
+
+/// <summary>The result of training: the ready predictor and any library-native files to store beside it.</summary>
+public sealed record TrainedModel(IPredictor Predictor, IReadOnlyList<ModelFile> NativeFiles)
+{
+    public TrainedModel(IPredictor predictor) : this(predictor, []) { }
+}
+
+/// <summary>
+/// One algorithm, by PostgresML's name (xgboost, linear, svm, kmeans, ...). Hyperparameters use scikit-learn's names
+/// and defaults (XGBoost's and LightGBM's own names for those two).
+/// </summary>
+public interface IAlgorithm
+{
+    /// <summary>PostgresML's name, e.g. "random_forest".</summary>
+    string Name { get; }
+
+    /// <summary>The tasks this algorithm can train.</summary>
+    IReadOnlyList<TaskKind> Tasks { get; }
+
+    /// <summary>
+    /// Checks hyperparameters (a JSON object, jsonb text) for <paramref name="task"/> without training, so a bad key
+    /// fails before any row is read. Throws <see cref="InvalidParameterException"/> naming the supported keys.
+    /// </summary>
+    void Validate(string hyperparamsJson, TaskKind task);
+
+    /// <summary>
+    /// Trains on <paramref name="data"/>'s training rows. Throws <see cref="InvalidParameterException"/> for bad
+    /// hyperparameters, <see cref="InvalidDataException"/> for data the algorithm cannot use, and lets whatever
+    /// <see cref="TrainingSet.CheckInterrupts"/> throws propagate.
+    /// </summary>
+    TrainedModel Train(string hyperparamsJson, TrainingSet data);
+}

@@ -1,0 +1,163 @@
+// pgml's binary model envelope, shared by every algorithm implemented in C# (linear, svm, forests, knn, kmeans, pca).
+// The payload's layout belongs to the algorithm and has its own version; the envelope checks identity and integrity.
+//
+// Envelope version 1, little-endian, no padding:
+//   offset  size  field
+//        0     8  magic "PGMLMODL" (ASCII)
+//        8     4  u32 envelope version = 1
+//       12    16  payload format name, ASCII, NUL-padded (e.g. "linear", "forest")
+//       28     4  u32 payload format version (the algorithm's; see its Format class)
+//       32     8  u64 payload length P in bytes
+//       40     P  payload: a sequence of the writer's primitives (i32, f32, f64, arrays as i32 count + values, UTF-8
+//                 strings as i32 byte count + bytes), in the order the algorithm's format documents
+//     40+P     8  u64 XXH64 (seed 0) of every byte before it (a flipped bit in a coefficient is caught, not served)
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Pgml.Engine.Algorithms;
+
+/// <summary>Builds a model's bytes: the envelope around primitives written in order.</summary>
+public sealed class ModelWriter
+{
+    public const uint EnvelopeVersion = 1;
+    public const int HeaderSize = 40;
+    public const int NameSize = 16;
+    private readonly MemoryStream _payload = new();
+    private readonly string _format;
+    private readonly uint _version;
+
+    public ModelWriter(string format, uint version)
+    {
+        if (format.Length is 0 or > NameSize || format.Any(c => c is < ' ' or > '~'))
+            throw new ArgumentException($"format name \"{format}\" must be 1..{NameSize} printable ASCII characters", nameof(format));
+        _format = format;
+        _version = version;
+    }
+
+    public static ReadOnlySpan<byte> Magic => "PGMLMODL"u8;
+
+    public ModelWriter Int32(int v) { Span<byte> b = stackalloc byte[4]; BinaryPrimitives.WriteInt32LittleEndian(b, v); _payload.Write(b); return this; }
+    public ModelWriter Int64(long v) { Span<byte> b = stackalloc byte[8]; BinaryPrimitives.WriteInt64LittleEndian(b, v); _payload.Write(b); return this; }
+    public ModelWriter Float(float v) => Int32(BitConverter.SingleToInt32Bits(v));
+    public ModelWriter Double(double v) => Int64(BitConverter.DoubleToInt64Bits(v));
+
+    public ModelWriter String(string s)
+    {
+        var bytes = Encoding.UTF8.GetBytes(s);
+        Int32(bytes.Length);
+        _payload.Write(bytes);
+        return this;
+    }
+
+    /// <summary>An array: its length, then its values.</summary>
+    public ModelWriter Floats(ReadOnlySpan<float> v) { Int32(v.Length); _payload.Write(MemoryMarshal.AsBytes(v)); return this; }
+    public ModelWriter Doubles(ReadOnlySpan<double> v) { Int32(v.Length); _payload.Write(MemoryMarshal.AsBytes(v)); return this; }
+    public ModelWriter Ints(ReadOnlySpan<int> v) { Int32(v.Length); _payload.Write(MemoryMarshal.AsBytes(v)); return this; }
+
+    public byte[] ToBytes()
+    {
+        if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("pgml models need a little-endian CPU");
+        long p = _payload.Length;
+        var bytes = new byte[HeaderSize + p + 8];
+        Span<byte> s = bytes;
+        Magic.CopyTo(s);
+        BinaryPrimitives.WriteUInt32LittleEndian(s[8..], EnvelopeVersion);
+        Encoding.ASCII.GetBytes(_format, s.Slice(12, NameSize));
+        BinaryPrimitives.WriteUInt32LittleEndian(s[28..], _version);
+        BinaryPrimitives.WriteInt64LittleEndian(s[32..], p);
+        _payload.GetBuffer().AsSpan(0, (int)p).CopyTo(s[HeaderSize..]);
+        BinaryPrimitives.WriteUInt64LittleEndian(s[(HeaderSize + (int)p)..], Trees.CompiledTreeFormat.XxHash64(s[..(HeaderSize + (int)p)]));
+        return bytes;
+    }
+}
+
+/// <summary>
+/// Reads a model's bytes back: checks the envelope and checksum, then hands out primitives with bounds checks, so
+/// truncated or hostile bytes are a <see cref="ModelFormatException"/>, never an out-of-range read.
+/// </summary>
+public ref struct ModelReader
+{
+    private readonly ReadOnlySpan<byte> _payload;
+    private int _at;
+
+    private ModelReader(ReadOnlySpan<byte> payload, string format, uint version)
+    {
+        _payload = payload;
+        Format = format;
+        Version = version;
+    }
+
+    public string Format { get; }
+    public uint Version { get; }
+
+    public static bool HasEnvelope(ReadOnlySpan<byte> bytes) => bytes.Length >= 8 && bytes[..8].SequenceEqual(ModelWriter.Magic);
+
+    public static ModelReader Open(ReadOnlySpan<byte> bytes)
+    {
+        if (!HasEnvelope(bytes)) throw Bad("the bytes do not start with PGMLMODL");
+        if (bytes.Length < ModelWriter.HeaderSize + 8) throw Bad($"{bytes.Length} bytes is shorter than the envelope");
+        uint envelope = BinaryPrimitives.ReadUInt32LittleEndian(bytes[8..]);
+        if (envelope != ModelWriter.EnvelopeVersion)
+            throw new ModelFormatException($"the model's envelope version {envelope} is not one this pgml reads ({ModelWriter.EnvelopeVersion})",
+                "Upgrade pgml, or retrain the model with this version.");
+        long p = BinaryPrimitives.ReadInt64LittleEndian(bytes[32..]);
+        if (p < 0 || p != bytes.Length - ModelWriter.HeaderSize - 8L) throw Bad($"payload length {p} does not match the {bytes.Length} bytes stored");
+        int end = ModelWriter.HeaderSize + (int)p;
+        if (Trees.CompiledTreeFormat.XxHash64(bytes[..end]) != BinaryPrimitives.ReadUInt64LittleEndian(bytes[end..]))
+            throw Bad("checksum mismatch (the bytes were altered or damaged)");
+        var name = bytes.Slice(12, ModelWriter.NameSize);
+        int n = name.IndexOf((byte)0);
+        string format = Encoding.ASCII.GetString(n < 0 ? name : name[..n]);
+        return new ModelReader(bytes.Slice(ModelWriter.HeaderSize, (int)p), format, BinaryPrimitives.ReadUInt32LittleEndian(bytes[28..]));
+    }
+
+    private ReadOnlySpan<byte> Take(int n)
+    {
+        if (n < 0 || _at > _payload.Length - n) throw Bad($"truncated {Format} model (wanted {n} bytes at offset {_at} of {_payload.Length})");
+        var s = _payload.Slice(_at, n);
+        _at += n;
+        return s;
+    }
+
+    public int Int32() => BinaryPrimitives.ReadInt32LittleEndian(Take(4));
+    public long Int64() => BinaryPrimitives.ReadInt64LittleEndian(Take(8));
+    public float Float() => BitConverter.Int32BitsToSingle(Int32());
+    public double Double() => BitConverter.Int64BitsToDouble(Int64());
+    public string String() => Encoding.UTF8.GetString(Take(Count(1)));
+
+    /// <summary>An int in [min, max], else a format error naming <paramref name="what"/>.</summary>
+    public int Int32(string what, int min, int max)
+    {
+        int v = Int32();
+        return v >= min && v <= max ? v : throw Bad($"{what} = {v} is outside {min}..{max}");
+    }
+
+    public float[] Floats() => MemoryMarshal.Cast<byte, float>(Take(Count(4) * 4)).ToArray();
+    public double[] Doubles() => MemoryMarshal.Cast<byte, double>(Take(Count(8) * 8)).ToArray();
+    public int[] Ints() => MemoryMarshal.Cast<byte, int>(Take(Count(4) * 4)).ToArray();
+
+    /// <summary>An array whose length must be <paramref name="expected"/>.</summary>
+    public float[] Floats(long expected, string what) => Exactly(Floats(), expected, what);
+    public double[] Doubles(long expected, string what) => Exactly(Doubles(), expected, what);
+    public int[] Ints(long expected, string what) => Exactly(Ints(), expected, what);
+
+    private static T[] Exactly<T>(T[] a, long expected, string what) =>
+        a.Length == expected ? a : throw Bad($"{what} has {a.Length} values, expected {expected}");
+
+    private int Count(int elementSize)
+    {
+        int n = Int32();
+        if (n < 0 || n > (_payload.Length - _at) / elementSize) throw Bad($"array length {n} at offset {_at - 4} exceeds the model's bytes");
+        return n;
+    }
+
+    /// <summary>Call after the last field: trailing bytes mean a writer and reader that disagree.</summary>
+    public void End()
+    {
+        if (_at != _payload.Length) throw Bad($"{_payload.Length - _at} unread bytes after the {Format} model");
+    }
+
+    public static ModelFormatException Bad(string message) =>
+        new($"invalid pgml model: {message}", "Retrain the model; stored model bytes are written by pgml and checked on load.");
+}

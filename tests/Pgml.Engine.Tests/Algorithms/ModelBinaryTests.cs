@@ -1,0 +1,44 @@
+using Pgml.Engine.Algorithms;
+using Xunit;
+
+namespace Pgml.Engine.Tests.Algorithms;
+
+public class ModelBinaryTests
+{
+    private static byte[] Sample() => new ModelWriter("test", 3).Int32(7).Double(0.25).Floats([1f, 2f]).String("é").ToBytes();
+
+    [Fact]
+    public void Round_trip()
+    {
+        var r = ModelReader.Open(Sample());
+        Assert.Equal("test", r.Format);
+        Assert.Equal(3u, r.Version);
+        Assert.Equal(7, r.Int32());
+        Assert.Equal(0.25, r.Double());
+        Assert.Equal([1f, 2f], r.Floats(2, "values"));
+        Assert.Equal("é", r.String());
+        r.End();
+    }
+
+    [Fact]
+    public void Every_truncation_and_every_flipped_byte_is_refused()
+    {
+        var bytes = Sample();
+        for (int n = 0; n < bytes.Length; n++)
+            Assert.Throws<ModelFormatException>(() => ModelReader.Open(bytes.AsSpan(0, n)));
+        for (int i = 0; i < bytes.Length; i++)
+        {
+            var damaged = (byte[])bytes.Clone();
+            damaged[i] ^= 1;
+            Assert.Throws<ModelFormatException>(() => ModelReader.Open(damaged));
+        }
+    }
+
+    [Fact]
+    public void Reading_past_the_payload_is_a_format_error()
+    {
+        var bytes = new ModelWriter("test", 1).Int32(1_000_000).ToBytes();
+        Assert.Throws<ModelFormatException>(() => { var r = ModelReader.Open(bytes); r.Floats(); });
+        Assert.Throws<ModelFormatException>(() => { var r = ModelReader.Open(bytes); r.End(); });
+    }
+}
