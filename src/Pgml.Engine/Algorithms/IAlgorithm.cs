@@ -24,6 +24,13 @@ public interface IAlgorithm
     IReadOnlyList<TaskKind> Tasks { get; }
 
     /// <summary>
+    /// Whether NaN (a missing value) is a valid feature: true for the tree libraries, which learn where missing values
+    /// go; false for algorithms built on distances or dot products, where the extension refuses NaN with a hint to
+    /// impute, both in training and in predict, so the predictor never sees one.
+    /// </summary>
+    bool AcceptsMissingValues { get; }
+
+    /// <summary>
     /// Checks hyperparameters (a JSON object, jsonb text) for <paramref name="task"/> without training, so a bad key
     /// fails before any row is read. Throws <see cref="InvalidParameterException"/> naming the supported keys.
     /// </summary>

@@ -71,6 +71,7 @@ public sealed class LightGbmAlgorithm : IAlgorithm
 
     public string Name => "lightgbm";
     public IReadOnlyList<TaskKind> Tasks { get; } = [TaskKind.Regression, TaskKind.Classification];
+    public bool AcceptsMissingValues => true;
 
     public void Validate(string hyperparamsJson, TaskKind task) => LightGbmParameters.Parse(hyperparamsJson, ToTask(task));
 

@@ -14,6 +14,7 @@ public class XGBoostAlgorithm : IAlgorithm
 
     public virtual string Name => "xgboost";
     public IReadOnlyList<TaskKind> Tasks { get; } = [TaskKind.Regression, TaskKind.Classification];
+    public bool AcceptsMissingValues => true;
 
     public void Validate(string hyperparamsJson, TaskKind task) => XGBoostParameters.Parse(Rewrite(hyperparamsJson), ToXGBoostTask(task));
 
