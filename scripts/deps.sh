@@ -3,7 +3,7 @@
 # benchmark's list comes from bench/deps.sh). Needs root (or sudo).
 set -euo pipefail
 packages=(postgresql-15 postgresql-server-dev-15 libxgboost0 libxgboost-dev clang zlib1g-dev make gcc
-          python3-xgboost python3-numpy "$@")
+          libgomp1 python3-xgboost python3-numpy python3-sklearn "$@")
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -80,7 +80,8 @@ enum PgmlPredictMode
 	PGML_PREDICT_PROBA = 1,		/* class probabilities */
 	PGML_PREDICT_BATCH = 2,		/* one real per row of a flattened batch */
 	PGML_PREDICT_JOINT = 3,		/* one real per target */
-	PGML_PREDICT_LABEL = 4		/* the label's own value, as text */
+	PGML_PREDICT_LABEL = 4,		/* the label's own value, as text */
+	PGML_PREDICT_DECOMPOSE = 5	/* a decomposition's components */
 };
 
 /* how cursor_fetch decodes one column of the training query */

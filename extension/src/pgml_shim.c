@@ -1032,6 +1032,14 @@ pgml_predict_joint(PG_FUNCTION_ARGS)
 	return predict_array(fcinfo, PGML_PREDICT_JOINT);
 }
 
+/* pgml.decompose(...) -> real[]: the components of a decomposition (PCA) model */
+PG_FUNCTION_INFO_V1(pgml_decompose);
+Datum
+pgml_decompose(PG_FUNCTION_ARGS)
+{
+	return predict_array(fcinfo, PGML_PREDICT_DECOMPOSE);
+}
+
 /* pgml.predict_label(...) -> text: the label's own value ('virginica', 'true', '30') */
 PG_FUNCTION_INFO_V1(pgml_predict_label);
 Datum

@@ -147,3 +147,37 @@ CREATE FUNCTION pgml.predict_batch(project_name TEXT, features REAL[]) RETURNS S
     LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$ SELECT unnest(pgml._predict_batch($1, $2)) $$;
 CREATE FUNCTION pgml.predict_batch(model_id BIGINT, features REAL[]) RETURNS SETOF REAL
     LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$ SELECT unnest(pgml._predict_batch($1, $2)) $$;
+
+-- The components of a decomposition (pca) model: one value per component, in order of explained variance.
+CREATE FUNCTION pgml.decompose(project_name TEXT, vector REAL[]) RETURNS REAL[]
+    AS 'MODULE_PATHNAME', 'pgml_decompose' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.decompose(project_name TEXT, vector DOUBLE PRECISION[]) RETURNS REAL[]
+    AS 'MODULE_PATHNAME', 'pgml_decompose' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.decompose(project_name TEXT, vector NUMERIC[]) RETURNS REAL[]
+    AS 'MODULE_PATHNAME', 'pgml_decompose' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.decompose(project_name TEXT, vector SMALLINT[]) RETURNS REAL[]
+    AS 'MODULE_PATHNAME', 'pgml_decompose' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.decompose(project_name TEXT, vector INT[]) RETURNS REAL[]
+    AS 'MODULE_PATHNAME', 'pgml_decompose' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.decompose(project_name TEXT, vector BIGINT[]) RETURNS REAL[]
+    AS 'MODULE_PATHNAME', 'pgml_decompose' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.decompose(project_name TEXT, vector BOOL[]) RETURNS REAL[]
+    AS 'MODULE_PATHNAME', 'pgml_decompose' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.decompose(project_name TEXT, "row" ANYELEMENT) RETURNS REAL[]
+    AS 'MODULE_PATHNAME', 'pgml_decompose' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.decompose(model_id BIGINT, vector REAL[]) RETURNS REAL[]
+    AS 'MODULE_PATHNAME', 'pgml_decompose' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.decompose(model_id BIGINT, vector DOUBLE PRECISION[]) RETURNS REAL[]
+    AS 'MODULE_PATHNAME', 'pgml_decompose' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.decompose(model_id BIGINT, vector NUMERIC[]) RETURNS REAL[]
+    AS 'MODULE_PATHNAME', 'pgml_decompose' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.decompose(model_id BIGINT, vector SMALLINT[]) RETURNS REAL[]
+    AS 'MODULE_PATHNAME', 'pgml_decompose' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.decompose(model_id BIGINT, vector INT[]) RETURNS REAL[]
+    AS 'MODULE_PATHNAME', 'pgml_decompose' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.decompose(model_id BIGINT, vector BIGINT[]) RETURNS REAL[]
+    AS 'MODULE_PATHNAME', 'pgml_decompose' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.decompose(model_id BIGINT, vector BOOL[]) RETURNS REAL[]
+    AS 'MODULE_PATHNAME', 'pgml_decompose' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pgml.decompose(model_id BIGINT, "row" ANYELEMENT) RETURNS REAL[]
+    AS 'MODULE_PATHNAME', 'pgml_decompose' LANGUAGE C STABLE STRICT PARALLEL SAFE;

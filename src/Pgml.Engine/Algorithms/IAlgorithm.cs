@@ -5,10 +5,15 @@ namespace Pgml.Engine.Algorithms;
 /// <summary>A file stored with a model besides pgml's own bytes, e.g. XGBoost's JSON or LightGBM's text model.</summary>
 public sealed record ModelFile(string Path, byte[] Data);
 
-/// <summary>The result of training: the ready predictor and any library-native files to store beside it.</summary>
-public sealed record TrainedModel(IPredictor Predictor, IReadOnlyList<ModelFile> NativeFiles)
+/// <summary>
+/// The result of training: the ready predictor, any library-native files to store beside it, and metrics known from
+/// training itself (PCA's cumulative_explained_variance), merged into the model's metrics.
+/// </summary>
+public sealed record TrainedModel(IPredictor Predictor, IReadOnlyList<ModelFile> NativeFiles, IReadOnlyDictionary<string, double> Metrics)
 {
-    public TrainedModel(IPredictor predictor) : this(predictor, []) { }
+    public TrainedModel(IPredictor predictor) : this(predictor, [], new Dictionary<string, double>()) { }
+
+    public TrainedModel(IPredictor predictor, IReadOnlyList<ModelFile> nativeFiles) : this(predictor, nativeFiles, new Dictionary<string, double>()) { }
 }
 
 /// <summary>

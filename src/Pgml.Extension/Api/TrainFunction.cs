@@ -11,14 +11,13 @@ namespace Pgml.Extension.Api;
 /// </summary>
 internal static class TrainFunction
 {
-    private static readonly string[] SupportedTasks = ["regression", "classification"];
+    private static readonly string[] SupportedTasks = ["regression", "classification", "clustering", "decomposition"];
     private static readonly string[] AllTasks =
     [
         "regression", "classification", "decomposition", "clustering", "question_answering", "summarization",
         "translation", "text_classification", "text_generation", "text2text", "embedding", "text_pair_classification",
         "conversation",
     ];
-    private static readonly string[] SupportedAlgorithms = ["xgboost"];
 
     /// <param name="joint">pgml.train_joint: y_column_name is a text[] of targets.</param>
     public static void Run(Args a, bool joint)
@@ -27,7 +26,7 @@ internal static class TrainFunction
         string? task = a.Text(1) is { } t ? NormalizeTask(t) : null;
         string? relationName = a.Text(2);
         IReadOnlyList<string>? yColumns = a.Text(3) is { } y ? (joint ? ParseTextArray(y) : [y]) : null;
-        string algorithm = a.Text(4) ?? "linear";
+        string? givenAlgorithm = a.Text(4);
         string hyperparams = a.Text(5) ?? "{}";
         string? search = a.Text(6);
         string searchParams = a.Text(7) ?? "{}";
@@ -53,9 +52,14 @@ internal static class TrainFunction
             throw new PgmlException(SqlState.FeatureNotSupported, $"the task {effectiveTask} is not supported by pgml yet",
                 $"Supported tasks: {string.Join(", ", SupportedTasks)}.");
 
-        if (!SupportedAlgorithms.Contains(algorithm))
-            throw new PgmlException(SqlState.FeatureNotSupported, $"the algorithm {algorithm} is not implemented in pgml yet",
-                $"Implemented algorithms: {string.Join(", ", SupportedAlgorithms)}. Pass algorithm => 'xgboost'.");
+        var taskKind = Engine.Algorithms.TaskNames.Parse(effectiveTask)!.Value;
+        bool supervised = taskKind is Engine.Models.TaskKind.Regression or Engine.Models.TaskKind.Classification;
+        // PostgresML's default 'linear' becomes kmeans for clustering and pca for decomposition
+        string algorithm = Engine.Algorithms.AlgorithmRegistry.Default(taskKind, givenAlgorithm);
+        Engine.Algorithms.AlgorithmRegistry.Find(algorithm, taskKind);
+        if (!supervised && yColumns is { Count: > 0 })
+            throw new PgmlException(SqlState.InvalidParameterValue, $"the task {effectiveTask} takes no y_column_name",
+                "Omit y_column_name; every column of the relation is a feature (train on a VIEW to leave columns out).");
         if (runtime is "python")
             Pg.Notice("pgml has no Python runtime: the model is trained in-process by the C# engine (runtime ignored).");
 
@@ -66,8 +70,9 @@ internal static class TrainFunction
             var last = project is null ? null : Snapshots.LastOfProject(project.Id);
             if (last is null)
                 throw new PgmlException(SqlState.InvalidParameterValue,
-                    "relation_name and y_column_name are required the first time a project is trained",
-                    "Pass the table or view to train on and its label column.");
+                    supervised ? "relation_name and y_column_name are required the first time a project is trained"
+                        : "relation_name is required the first time a project is trained",
+                    supervised ? "Pass the table or view to train on and its label column." : "Pass the table or view to train on.");
             // PostgresML reuses the last snapshot's relation, label and split settings; pgml says so when asked otherwise,
             // and also reuses the project's last preprocessing unless a new one is given.
             if ((testSize != last.TestSize && testSize != 0.25) || (sampling != last.TestSampling && sampling != "stratified"))
@@ -81,7 +86,8 @@ internal static class TrainFunction
             reuseSnapshot = last.Id;
             reusedMaterialized = last.Materialized;
         }
-        if (yColumns is null || yColumns.Count == 0)
+        yColumns ??= [];
+        if (supervised && yColumns.Count == 0)
             throw new PgmlException(SqlState.InvalidParameterValue,
                 $"y_column_name is required for the supervised task {effectiveTask}",
                 "Pass the name of the label column as y_column_name.");

@@ -70,6 +70,7 @@ internal enum PredictMode
     Batch = 2,
     Joint = 3,
     Label = 4,
+    Decompose = 5,
 }
 
 internal enum ColumnKind

@@ -21,6 +21,7 @@ internal static unsafe class Pg
                 $"pgml.so speaks ABI version {cb->Version} but pgml_engine.so speaks {PgmlCallbacks.AbiVersion}",
                 "pgml.so and pgml_engine.so come from different builds; reinstall both.");
         _cb = *cb;
+        NativeLibraries.Register();
     }
 
     /// <summary>Runs PostgreSQL's CHECK_FOR_INTERRUPTS: throws when a cancel, timeout or terminate is pending.</summary>
@@ -66,6 +67,8 @@ internal static unsafe class Pg
                     return Report(SqlState.InvalidParameterValue, ip.Message, ip.Hint, null);
                 case Pgml.Engine.InvalidDataException id:
                     return Report(SqlState.DataException, id.Message, id.Hint, null);
+                case UnsupportedException us:
+                    return Report(SqlState.FeatureNotSupported, us.Message, us.Hint, null);
                 case ModelFormatException mf:
                     return Report(SqlState.InvalidBinaryRepresentation, mf.Message, mf.Hint ?? "Retrain the model; its stored bytes cannot be read.", null);
                 case EngineException ee:

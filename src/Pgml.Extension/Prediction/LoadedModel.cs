@@ -1,29 +1,31 @@
 using System.Globalization;
 using System.Text;
 using Pgml.Engine.Models;
-using Pgml.Engine.Trees;
+using Pgml.Engine.Algorithms;
 using Pgml.Extension.Interop;
 
 namespace Pgml.Extension.Prediction;
 
 /// <summary>
-/// A deployed model ready to evaluate: the parsed trees (one ensemble per target) plus buffers allocated once, so a
-/// prediction allocates nothing on the managed heap. Output buffers are pinned: the shim reads them after the
+/// A deployed model ready to evaluate: its predictors (one per target) plus buffers allocated once, so a prediction
+/// allocates nothing on the managed heap. Output buffers are pinned: the shim reads them after the
 /// managed call has returned.
 /// </summary>
 internal sealed unsafe class LoadedModel
 {
-    private readonly TreeEnsemble[] _targets;
+    private readonly IPredictor[] _targets;
+    private readonly IPredictor _first;
     private readonly FeatureEncoder _encoder;
     private readonly float[] _features;
     private readonly float[] _outputs;
     private float[] _results;
     private readonly byte[][] _labels;
-    private readonly float _binaryThreshold;
+    private readonly bool _refusesMissing;
 
-    public LoadedModel(long id, ModelMetadata metadata, TreeEnsemble[] targets, FeatureEncoder encoder)
+    /// <param name="acceptsMissing">False for algorithms that cannot evaluate a NaN feature: a missing value is then an error.</param>
+    public LoadedModel(long id, ModelMetadata metadata, IPredictor[] targets, FeatureEncoder encoder, bool acceptsMissing)
     {
-        if (targets.Length != metadata.Targets.Count)
+        if (targets.Length != Math.Max(1, metadata.Targets.Count))
             throw new Engine.ModelFormatException($"model {id} has {targets.Length} estimators for {metadata.Targets.Count} targets");
         foreach (var t in targets)
             if (t.NumFeatures > encoder.OutputWidth)
@@ -31,14 +33,16 @@ internal sealed unsafe class LoadedModel
         Id = id;
         Metadata = metadata;
         _targets = targets;
+        _first = targets[0];
+        if (metadata.Task == TaskKind.Classification && _first.NumOutputs != metadata.Classes.Count)
+            throw new Engine.ModelFormatException($"model {id} predicts {_first.NumOutputs} classes, its metadata lists {metadata.Classes.Count}");
         _encoder = encoder;
+        _refusesMissing = !acceptsMissing;
         _features = new float[Math.Max(1, encoder.OutputWidth)];
         int width = Math.Max(targets.Length, targets.Max(t => t.NumOutputs));
         _outputs = new float[Math.Max(2, width)];
         _results = GC.AllocateArray<float>(Math.Max(2, width), pinned: true);
         _labels = LabelBytes(metadata);
-        // Objectives that output margins (logitraw) split classes at 0, probabilities (and hinge's 0/1) at 0.5.
-        _binaryThreshold = targets[0].Objective == "binary:logitraw" ? 0f : 0.5f;
     }
 
     public long Id { get; }
@@ -53,14 +57,13 @@ internal sealed unsafe class LoadedModel
         switch (mode)
         {
             case PredictMode.Value:
-                _results[0] = Value(_encoder.Encode(input, Id, _features));
+                _results[0] = Value(Encode(input));
                 return Done(1, out result);
             case PredictMode.Joint:
             {
-                var x = _encoder.Encode(input, Id, _features);
-                if (IsClassification)
-                    throw new PgmlException(SqlState.WrongObjectType, $"model {Id} is a classification model: predict_joint is for regression",
-                        "Use pgml.predict or pgml.predict_proba.");
+                if (Metadata.Task != TaskKind.Regression)
+                    throw WrongTask("predict_joint is for regression models", "Use pgml.predict.");
+                var x = Encode(input);
                 for (int t = 0; t < _targets.Length; t++)
                 {
                     _targets[t].Predict(x, _outputs);
@@ -71,29 +74,29 @@ internal sealed unsafe class LoadedModel
             case PredictMode.Proba:
             {
                 if (!IsClassification)
-                    throw new PgmlException(SqlState.WrongObjectType, $"model {Id} is a regression model: it has no class probabilities",
-                        "Use pgml.predict.");
-                var x = _encoder.Encode(input, Id, _features);
-                _targets[0].Predict(x, _outputs);
-                if (_targets[0].NumOutputs == 1)
-                {
-                    // binary: XGBoost gives P(class 1) (logitraw: a margin, turned into one); both, in class order
-                    float p1 = _binaryThreshold == 0f ? 1f / (1f + MathF.Exp(-_outputs[0])) : _outputs[0];
-                    _results[0] = 1 - p1;
-                    _results[1] = p1;
-                    return Done(2, out result);
-                }
-                _outputs.AsSpan(0, _targets[0].NumOutputs).CopyTo(_results);
-                return Done(_targets[0].NumOutputs, out result);
+                    throw WrongTask("it has no class probabilities", "Use pgml.predict.");
+                if (_first.Kind != PredictionKind.Probabilities)
+                    throw new PgmlException(SqlState.FeatureNotSupported,
+                        $"model {Id} ({Metadata.Algorithm}) computes decision scores, not class probabilities",
+                        "Use pgml.predict or pgml.predict_label for the class, or train with an algorithm that gives probabilities " +
+                        "(xgboost, lightgbm, linear, random_forest, extra_trees, knn).");
+                _first.Predict(Encode(input), _results);
+                return Done(_first.NumOutputs, out result);
+            }
+            case PredictMode.Decompose:
+            {
+                if (Metadata.Task != TaskKind.Decomposition)
+                    throw WrongTask("pgml.decompose is for decomposition models", "Use pgml.predict.");
+                _first.Predict(Encode(input), _results);
+                return Done(_first.NumOutputs, out result);
             }
             case PredictMode.Batch:
                 return Batch(input, out result);
             case PredictMode.Label:
             {
                 if (!IsClassification)
-                    throw new PgmlException(SqlState.WrongObjectType, $"model {Id} is a regression model: it predicts numbers, not labels",
-                        "Use pgml.predict.");
-                int cls = ClassIndex(_encoder.Encode(input, Id, _features));
+                    throw WrongTask("it predicts numbers, not labels", "Use pgml.predict.");
+                int cls = ArgMax(Encode(input));
                 label = (byte*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref _labels[cls][0]);   // pinned
                 labelLength = _labels[cls].Length - 1;
                 result = null;
@@ -104,26 +107,49 @@ internal sealed unsafe class LoadedModel
         }
     }
 
-    /// <summary>predict's answer: the value for regression, the label's value (or class index for text) for classification.</summary>
-    private float Value(ReadOnlySpan<float> x)
+    private PgmlException WrongTask(string what, string hint) =>
+        new(SqlState.WrongObjectType, $"model {Id} is a {Engine.Algorithms.TaskNames.Name(Metadata.Task)} model: {what}", hint);
+
+    private ReadOnlySpan<float> Encode(PgmlInput* input) => CheckMissing(_encoder.Encode(input, Id, _features));
+
+    /// <summary>Distance- and dot-product-based models cannot place a missing value: say so instead of answering NaN.</summary>
+    private ReadOnlySpan<float> CheckMissing(ReadOnlySpan<float> x)
     {
-        if (!IsClassification)
-        {
-            _targets[0].Predict(x, _outputs);
-            return _outputs[0];
-        }
-        int cls = ClassIndex(x);
-        // Text labels: PostgresML returns the class index; predict_label gives the text.
-        return Metadata.ClassLabels is null ? (float)Metadata.Classes[cls] : cls;
+        if (_refusesMissing)
+            for (int i = 0; i < x.Length; i++)
+                if (float.IsNaN(x[i]))
+                    throw new PgmlException(SqlState.NullValueNotAllowed,
+                        $"model {Id} ({Metadata.Algorithm}) cannot predict with a missing value (feature {Metadata.FeatureNames.ElementAtOrDefault(i) ?? (i + 1).ToString(CultureInfo.InvariantCulture)} is NULL or NaN)",
+                        "Pass a value for every feature, or train with preprocess imputation, e.g. '{\"column\": {\"impute\": \"mean\"}}'.");
+        return x;
     }
 
-    private int ClassIndex(ReadOnlySpan<float> x)
+    /// <summary>
+    /// predict's answer: the value for regression; for classification the label's value (or class index for text);
+    /// the cluster for clustering.
+    /// </summary>
+    private float Value(ReadOnlySpan<float> x)
     {
-        _targets[0].Predict(x, _outputs);
-        if (_targets[0].NumOutputs == 1)
-            return _outputs[0] > _binaryThreshold ? 1 : 0;
+        switch (Metadata.Task)
+        {
+            case TaskKind.Classification:
+                int cls = ArgMax(x);
+                // Text labels: PostgresML returns the class index; predict_label gives the text.
+                return Metadata.ClassLabels is null ? (float)Metadata.Classes[cls] : cls;
+            case TaskKind.Decomposition:
+                throw WrongTask("it has components, not one prediction", "Use pgml.decompose(project, features) for the components.");
+            default:
+                _first.Predict(x, _outputs);
+                return _outputs[0];
+        }
+    }
+
+    /// <summary>The class: the first highest probability or score (binary probabilities: class 1 only above 0.5).</summary>
+    private int ArgMax(ReadOnlySpan<float> x)
+    {
+        _first.Predict(x, _outputs);
         int best = 0;
-        for (int k = 1; k < _targets[0].NumOutputs; k++)
+        for (int k = 1; k < _first.NumOutputs; k++)
             if (_outputs[k] > _outputs[best]) best = k;
         return best;
     }
@@ -143,7 +169,7 @@ internal sealed unsafe class LoadedModel
         if (_results.Length < rows)
             _results = GC.AllocateArray<float>(Math.Max(rows, _results.Length * 2), pinned: true);
         for (int r = 0; r < rows; r++)
-            _results[r] = Value(_encoder.EncodeArraySlice(input, r * width, width, Id, _features));
+            _results[r] = Value(CheckMissing(_encoder.EncodeArraySlice(input, r * width, width, Id, _features)));
         return Done(rows, out result);
     }
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Pgml.Engine.Models;
+using Pgml.Engine.Algorithms;
 using Pgml.Engine.Trees;
 using Pgml.Extension.Interop;
 
@@ -93,11 +94,12 @@ internal static class ModelCache
         }
         long fetched = System.Diagnostics.Stopwatch.GetTimestamp();
         var metadata = ModelMetadata.FromJson(metadataBytes);
-        var targets = new TreeEnsemble[metadata.Targets.Count];
+        var algorithm = AlgorithmRegistry.Find(metadata.Algorithm, metadata.Task);
+        var targets = new IPredictor[Math.Max(1, metadata.Targets.Count)];
         for (int t = 0; t < targets.Length; t++)
-            targets[t] = LoadTrees(id, t, files.GetValueOrDefault((Catalog.Files.CompiledPath, t)));
+            targets[t] = LoadPredictor(id, t, metadata, files.GetValueOrDefault((Catalog.Files.CompiledPath, t)));
         var transform = files.TryGetValue((Catalog.Files.PipelinePath, 0), out var pipeline) ? Pipelines.Load(pipeline) : null;
-        var model = new LoadedModel(id, metadata, targets, new FeatureEncoder(metadata, transform));
+        var model = new LoadedModel(id, metadata, targets, new FeatureEncoder(metadata, transform), algorithm.AcceptsMissingValues);
         ById[id] = model;
         Loads++;
         LastLoadMilliseconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
@@ -106,25 +108,32 @@ internal static class ModelCache
     }
 
     /// <summary>
-    /// The compiled trees when they are there and sound; otherwise the XGBoost JSON, the source of truth (a model
-    /// stored by a pgml without the compiled form, or one whose compiled bytes were damaged, still predicts).
+    /// The model's bytes in pgml's format when they are there and sound. For XGBoost, whose JSON is the source of truth,
+    /// a missing or damaged compiled form falls back to the JSON (the model still predicts); for the others a damaged
+    /// model is an error.
     /// </summary>
-    private static TreeEnsemble LoadTrees(long id, int target, byte[]? compiled)
+    private static IPredictor LoadPredictor(long id, int target, ModelMetadata metadata, byte[]? compiled)
     {
+        bool xgboost = metadata.Algorithm is "xgboost" or "xgboost_random_forest";
         if (compiled is not null)
         {
             try
             {
-                return TreeEnsemble.FromCompiled(compiled);
+                return ModelFormats.Load(compiled, metadata.Task);
             }
-            catch (Engine.ModelFormatException e)
+            catch (Engine.ModelFormatException e) when (xgboost)
             {
                 Pg.Log(Pg.Level.Warning, $"pgml: the compiled trees of model {id} are unusable ({e.Message}); loading its XGBoost JSON instead");
             }
         }
+        else if (!xgboost)
+        {
+            throw new PgmlException(SqlState.InvalidBinaryRepresentation,
+                $"model {id} is incomplete: pgml.files lacks its {Catalog.Files.CompiledPath} (part {target})", "Retrain the model.");
+        }
         var json = Catalog.Files.Load(id, Catalog.Files.EstimatorPath).GetValueOrDefault((Catalog.Files.EstimatorPath, target))
             ?? throw new PgmlException(SqlState.InvalidBinaryRepresentation,
                 $"model {id} is incomplete: pgml.files lacks its {Catalog.Files.EstimatorPath} (part {target})", "Retrain the model.");
-        return TreeEnsemble.FromXGBoostJson(json);
+        return new Engine.XGBoost.XGBoostPredictor(TreeEnsemble.FromXGBoostJson(json), metadata.Task);
     }
 }

@@ -6,7 +6,7 @@ using Pgml.Engine;
 using Pgml.Engine.Data;
 using Pgml.Engine.Metrics;
 using Pgml.Engine.Models;
-using Pgml.Engine.Trees;
+using Pgml.Engine.Algorithms;
 using Pgml.Engine.XGBoost;
 using Pgml.Extension.Catalog;
 using Pgml.Extension.Interop;
@@ -29,8 +29,10 @@ internal sealed record TrainingRequest(
 /// </summary>
 internal sealed unsafe class TrainingRun(TrainingRequest request)
 {
-    private readonly TaskKind _task = request.Project.Task == "classification" ? TaskKind.Classification : TaskKind.Regression;
+    private readonly TaskKind _task = TaskNames.Parse(request.Project.Task)
+        ?? throw new PgmlException(SqlState.FeatureNotSupported, $"the task {request.Project.Task} is not supported by pgml");
     private Project Project => request.Project;
+    private bool Supervised => _task is TaskKind.Regression or TaskKind.Classification;
 
     public TrainingOutcome Execute()
     {
@@ -38,8 +40,8 @@ internal sealed unsafe class TrainingRun(TrainingRequest request)
         var labels = request.YColumns.Select(relation.Column).ToList();
         var features = relation.Columns.Where(c => !request.YColumns.Contains(c.Name)).ToList();
         CheckTypes(relation, labels, features);
-        var xgbTask = _task == TaskKind.Classification ? XGBoostTask.Classification : XGBoostTask.Regression;
-        var parameters = XGBoostParameters.Parse(request.Hyperparams, xgbTask);   // bad hyperparams fail before reading rows
+        var algorithm = AlgorithmRegistry.Find(request.Algorithm, _task);
+        algorithm.Validate(request.Hyperparams, _task);   // bad hyperparams fail before reading rows
         var search = Engine.Search.SearchSpec.Parse(request.Search, request.Hyperparams, request.SearchParams, request.SearchArgs);
         foreach (var notice in search.Notices) Pg.Notice(notice);
 
@@ -64,16 +66,17 @@ internal sealed unsafe class TrainingRun(TrainingRequest request)
         var (classes, classLabels) = _task == TaskKind.Classification ? EncodeClasses(data) : ([], null);
         CheckFinite(data);
 
-        var plan = Splitter.Plan(rows, request.TestSize, ParseSampling(request.Sampling), LabelColumn(y, 0),
+        var plan = Splitter.Plan(rows, request.TestSize, ParseSampling(request.Sampling), Supervised ? LabelColumn(y, 0) : default,
             seed: (int)(snapshotId % int.MaxValue));
         data.Features.Permute(plan.Order);
         y.Permute(plan.Order);
         Snapshots.Complete(snapshotId, rows);
 
-        var preprocessing = FeaturePreprocessing.Fit(data, plan.TrainRows, request.Preprocess, LabelColumn(y, 0));
+        var preprocessing = FeaturePreprocessing.Fit(data, plan.TrainRows, request.Preprocess, Supervised ? LabelColumn(y, 0) : default);
         var x = preprocessing.Transformed ?? data.Features;
         try
         {
+            if (!algorithm.AcceptsMissingValues) CheckNoMissing(x, data, preprocessing.Transformed is not null);
             var fit = Stopwatch.StartNew();
             string hyperparams = request.Hyperparams;
             string? searchResults = null;
@@ -83,31 +86,38 @@ internal sealed unsafe class TrainingRun(TrainingRequest request)
                 if (preprocessing.UsesTargetEncoding && search.Cv >= 2)
                     Pg.Notice("Target encoding is fitted on the whole training split before cross-validation, so each fold's " +
                               "scores include its own labels through the target means and are optimistic; the test-split metrics are not affected.");
-                var result = SearchTrainingRows(search, x, y, plan.TrainRows, xgbTask, classes.Length, snapshotId);
+                var result = SearchTrainingRows(search, algorithm, x, y, plan.TrainRows, classes.Length, snapshotId);
                 hyperparams = result.BestParams;
                 searchResults = result.ToJson();
-                parameters = XGBoostParameters.Parse(hyperparams, xgbTask);
             }
-            var estimators = new byte[labels.Count][];
-            for (int t = 0; t < labels.Count; t++)
-                estimators[t] = XGBoostTrainer.Train(x, LabelColumn(y, t), plan.TrainRows, xgbTask, classes.Length, parameters, Pg.CheckForInterrupts);
+            var models = new TrainedModel[Math.Max(1, labels.Count)];
+            for (int t = 0; t < models.Length; t++)
+            {
+                var target = Supervised ? LabelColumn(y, t) : default;
+                fixed (float* labelsOfTarget = target)
+                    models[t] = algorithm.Train(hyperparams, new TrainingSet(x, labelsOfTarget, plan.TrainRows, _task, classes.Length, Pg.CheckForInterrupts));
+            }
             fit.Stop();
 
             var score = Stopwatch.StartNew();
-            var trees = estimators.Select(e => TreeEnsemble.FromXGBoostJson(e)).ToArray();
-            var metrics = Score(trees, x, y, plan.TrainRows, classes.Length);
+            var scored = ModelScorer.Score(models.Select(m => m.Predictor).ToArray(), x, Supervised ? y.Data : null, Math.Max(1, y.Columns),
+                plan.TrainRows, _task, classes.Length, Pg.CheckForInterrupts, seed: (int)(snapshotId % int.MaxValue));
+            var metrics = scored.Metrics;
+            foreach (var (k, v) in models[0].Metrics) metrics[k] = v;
             score.Stop();
             metrics["fit_time"] = fit.Elapsed.TotalSeconds;
             metrics["score_time"] = score.Elapsed.TotalSeconds;
+            var confusion = scored.ConfusionMatrix is { } cm ? (cm, scored.NumClasses) : ((long[], int)?)null;
 
             var metadata = new ModelMetadata(request.Algorithm, _task, data.FeatureColumns.Select(Info).ToArray(),
-                request.YColumns, classes, classLabels, labels[0].PgType);
+                request.YColumns, classes, classLabels, labels.Count > 0 ? labels[0].PgType : "");
             long modelId = Models.Insert(new NewModel(Project.Id, snapshotId, metadata.NumFeatures, request.Algorithm, hyperparams,
-                MetricsJson(metrics, searchResults, _confusion), SearchName(search), request.SearchParams, request.SearchArgs));
-            for (int t = 0; t < estimators.Length; t++)
+                MetricsJson(metrics, searchResults, confusion), SearchName(search), request.SearchParams, request.SearchArgs));
+            for (int t = 0; t < models.Length; t++)
             {
-                Files.Save(modelId, Files.EstimatorPath, estimators[t], t);
-                Files.Save(modelId, Files.CompiledPath, trees[t].ToCompiled(), t);
+                foreach (var file in models[t].NativeFiles)
+                    Files.Save(modelId, file.Path, file.Data, t);
+                Files.Save(modelId, Files.CompiledPath, models[t].Predictor.ToBytes(), t);
             }
             Files.Save(modelId, ModelMetadata.FileName, metadata.ToJson());
             if (preprocessing.Json is { } pipelineJson)
@@ -143,15 +153,40 @@ internal sealed unsafe class TrainingRun(TrainingRequest request)
         return column;
     }
 
-    private static Engine.Search.SearchResult SearchTrainingRows(Engine.Search.SearchSpec spec, NativeMatrix x, NativeMatrix y,
-        long trainRows, XGBoostTask task, int numClasses, long snapshotId)
+    private Engine.Search.SearchResult SearchTrainingRows(Engine.Search.SearchSpec spec, IAlgorithm algorithm, NativeMatrix x, NativeMatrix y,
+        long trainRows, int numClasses, long snapshotId)
     {
-        if (y.Columns != 1)
+        if (y.Columns > 1)
             throw new PgmlException(SqlState.FeatureNotSupported, "search with several targets (train_joint) is not supported",
                 "Search on one target with pgml.train, then train_joint with the best hyperparams.");
-        using var evaluator = new Engine.Search.XGBoostCandidateEvaluator(x, LabelColumn(y, 0), trainRows, task, numClasses);
-        return Engine.Search.SearchRunner.Run(spec, evaluator, trainRows, x.Rows - trainRows, (int)(snapshotId % int.MaxValue),
-            Pg.CheckForInterrupts);
+        int seed = (int)(snapshotId % int.MaxValue);
+        if (algorithm is XGBoostAlgorithm && algorithm.Name == "xgboost")
+        {
+            // XGBoost slices one DMatrix per fold instead of copying rows
+            using var xgb = new Engine.Search.XGBoostCandidateEvaluator(x, LabelColumn(y, 0), trainRows, XGBoostAlgorithm.ToXGBoostTask(_task), numClasses);
+            return Engine.Search.SearchRunner.Run(spec, xgb, trainRows, x.Rows - trainRows, seed, Pg.CheckForInterrupts);
+        }
+        var evaluator = new AlgorithmCandidateEvaluator(algorithm, x, Supervised ? y.Data : null, _task, numClasses);
+        return Engine.Search.SearchRunner.Run(spec, evaluator, trainRows, x.Rows - trainRows, seed, Pg.CheckForInterrupts);
+    }
+
+    /// <summary>Algorithms built on distances or dot products cannot place a NaN: name the column and the cure.</summary>
+    private static void CheckNoMissing(NativeMatrix x, TrainingData data, bool preprocessed)
+    {
+        for (long r = 0; r < x.Rows; r++)
+        {
+            var row = x.Row(r);
+            for (int i = 0; i < row.Length; i++)
+            {
+                if (!float.IsNaN(row[i])) continue;
+                string where = preprocessed ? $"feature {i + 1} after preprocessing" : $"feature column \"{data.FeatureColumns.Last(c => c.Offset <= i).Column.Name}\"";
+                throw new PgmlException(SqlState.NullValueNotAllowed,
+                    $"{where} has a missing value (NULL or NaN), which this algorithm cannot train on",
+                    "Impute it with preprocess, e.g. preprocess => '{\"column\": {\"impute\": \"mean\"}}', filter the rows in a VIEW, " +
+                    "or use xgboost or lightgbm, which learn where missing values go.");
+            }
+            if ((r & 65535) == 65535) Pg.CheckForInterrupts();
+        }
     }
 
     private void CheckTypes(Relation relation, List<Column> labels, List<Column> features)
@@ -261,52 +296,6 @@ internal sealed unsafe class TrainingRun(TrainingRequest request)
         "stratified" => SamplingKind.Stratified,
         _ => throw new PgmlException(SqlState.InvalidParameterValue, $"unknown test_sampling \"{s}\"", "Use random, last or stratified."),
     };
-
-    /// <summary>Scores on the held-out rows with the same C# evaluator that serves predictions.</summary>
-    private Dictionary<string, double> Score(TreeEnsemble[] trees, NativeMatrix x, NativeMatrix y, long trainRows, int numClasses)
-    {
-        int testRows = checked((int)(x.Rows - trainRows));
-        var metrics = new Dictionary<string, double>();
-        if (_task == TaskKind.Classification)
-        {
-            int outputs = Math.Max(1, trees[0].NumOutputs);
-            var probabilities = Predict(trees[0], x, trainRows, testRows, outputs);
-            if (trees[0].Objective == "binary:logitraw")
-                for (int i = 0; i < probabilities.Length; i++) probabilities[i] = 1f / (1f + MathF.Exp(-probabilities[i]));   // margins to probabilities
-            var truth = new int[testRows];
-            for (int i = 0; i < testRows; i++) truth[i] = (int)y[trainRows + i, 0];
-            ClassificationMetrics.Compute(truth, probabilities, numClasses, metrics);
-            _confusion = (ClassificationMetrics.ConfusionMatrix(truth, probabilities, numClasses), numClasses);
-            return metrics;
-        }
-        // several targets: each target's metrics, averaged (scikit-learn's uniform average)
-        var perTarget = new List<Dictionary<string, double>>();
-        for (int t = 0; t < trees.Length; t++)
-        {
-            var predicted = Predict(trees[t], x, trainRows, testRows, 1);
-            var truth = new float[testRows];
-            for (int i = 0; i < testRows; i++) truth[i] = y[trainRows + i, t];
-            var m = new Dictionary<string, double>();
-            RegressionMetrics.Compute(truth, predicted, m);
-            perTarget.Add(m);
-        }
-        foreach (var key in perTarget[0].Keys)
-            metrics[key] = perTarget.Average(m => m[key]);
-        return metrics;
-    }
-
-    private (long[] Counts, int Classes)? _confusion;
-
-    private static float[] Predict(TreeEnsemble trees, NativeMatrix x, long fromRow, int rows, int outputs)
-    {
-        var predicted = new float[rows * outputs];
-        for (int i = 0; i < rows; i++)
-        {
-            trees.Predict(x.Row(fromRow + i), predicted.AsSpan(i * outputs, outputs));
-            if ((i & 4095) == 4095) Pg.CheckForInterrupts();
-        }
-        return predicted;
-    }
 
     private string TargetMetric => Api.TaskInfo.TargetMetric(Project.Task);
 
