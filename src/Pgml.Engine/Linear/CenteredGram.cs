@@ -58,6 +58,7 @@ internal sealed unsafe class CenteredGram
         float* x = data.Features.Data;
         float* labels = data.LabelPointer;
         long seen = 0, sinceCheck = 0;
+        data.CheckInterrupts();
         for (long start = 0; start < n; start += block)
         {
             int rows = (int)Math.Min(block, n - start);

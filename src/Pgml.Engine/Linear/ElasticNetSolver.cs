@@ -53,7 +53,7 @@ internal static class ElasticNetSolver
                 gap = DualityGap(w, h, xty, yy, l1, l2, o.Positive);
                 if (gap < tol) break;
             }
-            if ((iteration & 63) == 0) checkInterrupts();
+            if ((iteration & 63) == 1) checkInterrupts();   // the first sweep and every 64th
         }
         return (w, iteration, gap);
     }
