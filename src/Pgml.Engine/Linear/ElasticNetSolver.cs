@@ -29,6 +29,7 @@ internal static class ElasticNetSolver
         int iteration = 0;
         while (iteration < o.MaxIter)
         {
+            if ((iteration & 63) == 0) checkInterrupts();   // the first sweep and every 64th
             iteration++;
             double wMax = 0, dwMax = 0;
             for (int step = 0; step < d; step++)
@@ -53,7 +54,6 @@ internal static class ElasticNetSolver
                 gap = DualityGap(w, h, xty, yy, l1, l2, o.Positive);
                 if (gap < tol) break;
             }
-            if ((iteration & 63) == 1) checkInterrupts();   // the first sweep and every 64th
         }
         return (w, iteration, gap);
     }
