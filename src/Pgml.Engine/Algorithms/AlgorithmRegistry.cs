@@ -11,6 +11,7 @@ public static class AlgorithmRegistry
         new XGBoost.XGBoostAlgorithm(),
         new XGBoost.XGBoostRandomForestAlgorithm(),
         new LightGbm.LightGbmAlgorithm(),
+        new Linear.LinearAlgorithm(), new Linear.RidgeAlgorithm(), new Linear.LassoAlgorithm(), new Linear.ElasticNetAlgorithm(), new Linear.LinearSvmAlgorithm(),
     ];
 
     public static IReadOnlyList<IAlgorithm> Algorithms => All;
