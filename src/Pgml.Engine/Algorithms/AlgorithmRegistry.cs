@@ -11,6 +11,10 @@ public static class AlgorithmRegistry
         new XGBoost.XGBoostAlgorithm(),
         new XGBoost.XGBoostRandomForestAlgorithm(),
         new LightGbm.LightGbmAlgorithm(),
+        new Neighbors.KnnAlgorithm(),
+        new Clustering.KMeansAlgorithm(),
+        new Clustering.MiniBatchKMeansAlgorithm(),
+        new Decomposition.PcaAlgorithm(),
     ];
 
     public static IReadOnlyList<IAlgorithm> Algorithms => All;

@@ -15,6 +15,9 @@ public static class ModelFormats
     private static readonly Dictionary<string, PredictorLoader> Loaders = new(StringComparer.Ordinal)
     {
         [LightGbm.LightGbmPredictor.Format] = LightGbm.LightGbmPredictor.Load,
+        [Neighbors.KnnPredictor.Format] = Neighbors.KnnPredictor.Load,
+        [Clustering.KMeansPredictor.Format] = Clustering.KMeansPredictor.Load,
+        [Decomposition.PcaPredictor.Format] = Decomposition.PcaPredictor.Load,
     };
 
     /// <summary>Throws <see cref="ModelFormatException"/> for anything unknown, damaged or from a newer pgml.</summary>

@@ -7,7 +7,8 @@ namespace Pgml.Engine.Clustering;
 /// kmeans: scikit-learn's KMeans (1.2). Hyperparameters: n_clusters = 8, init = "k-means++" (greedy, 2 + ln k local
 /// trials) | "random", n_init = 10 or "auto" (1 for k-means++, 10 for random, as scikit-learn 1.4), max_iter = 300,
 /// tol = 1e-4 (times the mean variance of the features), algorithm = "lloyd" ("elkan", "auto" and "full" accepted:
-/// they reach the same result; pgml runs Lloyd's), random_state = null (a fresh seed each time) or an integer; copy_x,
+/// they reach the same result; pgml runs Lloyd's), random_state = null (seed 0: the same rows give the same model) or
+/// an integer (pgml's own generator, so not scikit-learn's run for the same seed); copy_x,
 /// verbose and n_jobs are accepted and have no effect. The best of the n_init runs (lowest inertia) is kept.
 /// </summary>
 public sealed class KMeansAlgorithm : IAlgorithm
@@ -71,7 +72,7 @@ public sealed class KMeansAlgorithm : IAlgorithm
 /// mini_batch_kmeans: scikit-learn's MiniBatchKMeans (1.2). Hyperparameters: n_clusters = 8, init = "k-means++" |
 /// "random", batch_size = 1024, max_iter = 100 (passes over the data), n_init = 3 or "auto" (1 for k-means++, 3 for
 /// random), max_no_improvement = 10 (or null), tol = 0.0, reassignment_ratio = 0.01, init_size = null (3 · batch_size),
-/// random_state; compute_labels, verbose and n_jobs are accepted and have no effect (the inertia over the training rows
+/// random_state = null (seed 0) or an integer; compute_labels, verbose and n_jobs are accepted and have no effect (the inertia over the training rows
 /// is always computed).
 /// </summary>
 public sealed class MiniBatchKMeansAlgorithm : IAlgorithm

@@ -148,6 +148,7 @@ internal static unsafe class KMeansCore
                 double pot = 0;
                 for (int i = 0; i < n; i++)
                 {
+                    if ((i & 0xFFFF) == 0xFFFF) check();
                     float* row = rows.Row(i);
                     double s = 0;
                     for (int j = 0; j < d; j++)
@@ -212,6 +213,7 @@ internal static unsafe class KMeansCore
             Array.Clear(weights);
             for (int i = 0; i < n; i++)
             {
+                if ((i & 0xFFFF) == 0xFFFF) check();
                 float* row = rows.Row(i);
                 int c = Nearest(row, centres, k, d, out _);
                 labels[i] = c;

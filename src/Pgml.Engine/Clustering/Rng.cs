@@ -17,9 +17,9 @@ internal sealed class Rng
         _s3 = SplitMix(ref seed);
     }
 
-    /// <summary>scikit-learn's random_state: a seed, or null for a fresh one each time.</summary>
-    public static Rng FromRandomState(long? randomState) =>
-        new(randomState is long s ? unchecked((ulong)s) : unchecked((ulong)Random.Shared.NextInt64()) ^ (ulong)Environment.TickCount64);
+    /// <summary>scikit-learn's random_state: a seed, or null for seed 0 (unlike scikit-learn's fresh seed, so that
+    /// training the same rows twice gives the same model).</summary>
+    public static Rng FromRandomState(long? randomState) => new(unchecked((ulong)(randomState ?? 0)));
 
     private static ulong SplitMix(ref ulong x)
     {

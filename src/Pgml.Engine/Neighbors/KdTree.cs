@@ -110,10 +110,16 @@ internal sealed class KdTree
         var keys = new float[n];
         var lo = new float[d];
         var hi = new float[d];
+        long sinceCheck = 0;
         for (int node = 0; node < firstLeaf; node++)
         {
-            if ((node & 63) == 0) set.CheckInterrupts();
             int s = start[node], e = end[node], mid = s + (e - s) / 2;
+            // about every 100,000 rows partitioned
+            if ((sinceCheck += e - s) >= 100_000)
+            {
+                set.CheckInterrupts();
+                sinceCheck = 0;
+            }
             start[2 * node + 1] = s;
             end[2 * node + 1] = mid;
             start[2 * node + 2] = mid;

@@ -211,4 +211,16 @@ public class KMeansTests(ITestOutputHelper output)
         var m = Assert.Throws<InvalidDataException>(() => MiniBatch.Train("""{"n_clusters": 2}""", set.Set));
         Assert.Contains("row 5", m.Message);
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(5)]
+    public void Cancellation_propagates(int after)
+    {
+        using var data = SyntheticData.Unlabeled(300, 3, 3, seed: 1, TaskKind.Clustering);
+        var interrupt = new InterruptAfter(after);
+        Assert.Throws<InterruptAfter.Cancelled>(() => KMeans.Train("""{"n_clusters": 3}""", data.TrainingSet(interrupt.Check)));
+        interrupt = new InterruptAfter(after);
+        Assert.Throws<InterruptAfter.Cancelled>(() => MiniBatch.Train("""{"n_clusters": 3, "batch_size": 20}""", data.TrainingSet(interrupt.Check)));
+    }
 }

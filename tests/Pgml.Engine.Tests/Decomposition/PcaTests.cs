@@ -230,4 +230,14 @@ public class PcaTests
         Assert.Equal(0, model.ExplainedVarianceRatio[0]);
         Assert.Equal(0, model.Predict([1, 2])[0]);
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Cancellation_propagates(int after)
+    {
+        using var data = SyntheticData.Unlabeled(600, 4, 3, seed: 1, TaskKind.Decomposition);
+        var interrupt = new InterruptAfter(after);
+        Assert.Throws<InterruptAfter.Cancelled>(() => Pca.Train("{}", data.TrainingSet(interrupt.Check)));
+    }
 }

@@ -214,4 +214,18 @@ public class KnnTests
         var e = Assert.Throws<InvalidDataException>(() => Knn.Train("""{"n_neighbors": 7}""", data.TrainingSet()));
         Assert.Contains("n_neighbors = 7", e.Message);
     }
+
+    [Fact]
+    public void Cancellation_propagates()
+    {
+        using var data = SyntheticData.Regression(300, 3, seed: 1);
+        var interrupt = new InterruptAfter(1);
+        Assert.Throws<InterruptAfter.Cancelled>(() => Knn.Train("{}", data.TrainingSet(interrupt.Check)));
+        // a large tree checks while it partitions, about every 100,000 rows
+        var x = OwnedTrainingSet.Uniform(150_000, 2, seed: 2);
+        var counting = new InterruptAfter(int.MaxValue);
+        using var set = new OwnedTrainingSet(x, new float[x.Length], TaskKind.Regression, checkInterrupts: counting.Check);
+        Knn.Train("{}", set.Set);
+        Assert.True(counting.Calls >= 10, $"{counting.Calls} checks");
+    }
 }

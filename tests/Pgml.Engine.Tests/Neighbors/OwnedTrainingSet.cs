@@ -17,14 +17,14 @@ public sealed unsafe class OwnedTrainingSet : IDisposable
     private readonly float[] _labels;
     private GCHandle _pin;
 
-    public OwnedTrainingSet(float[][] x, float[]? y, TaskKind task, int classes = 0)
+    public OwnedTrainingSet(float[][] x, float[]? y, TaskKind task, int classes = 0, Action? checkInterrupts = null)
     {
         X = x;
         Matrix = new NativeMatrix(x[0].Length, x.Length);
         foreach (var row in x) Matrix.AppendRow(row);
         _labels = y ?? [];
         _pin = GCHandle.Alloc(_labels, GCHandleType.Pinned);
-        Set = new TrainingSet(Matrix, y is null ? null : (float*)_pin.AddrOfPinnedObject(), x.Length, task, classes, () => { });
+        Set = new TrainingSet(Matrix, y is null ? null : (float*)_pin.AddrOfPinnedObject(), x.Length, task, classes, checkInterrupts ?? (() => { }));
     }
 
     public float[][] X { get; }
@@ -92,5 +92,18 @@ public static class LocalFormats
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 1000; i++) p.Predict(rows[i % rows.Length], output);
         Xunit.Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+}
+
+/// <summary>A CheckInterrupts that throws <see cref="Cancelled"/> at its n-th call (what a cancelled query does).</summary>
+public sealed class InterruptAfter(int calls)
+{
+    public sealed class Cancelled : Exception;
+
+    public int Calls { get; private set; }
+
+    public void Check()
+    {
+        if (++Calls >= calls) throw new Cancelled();
     }
 }
