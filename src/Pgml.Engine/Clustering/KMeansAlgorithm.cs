@@ -52,11 +52,12 @@ public sealed class KMeansAlgorithm : IAlgorithm
         double[]? best = null;
         double bestInertia = double.PositiveInfinity;
         int bestIterations = 0;
+        var buffers = new KMeansCore.Buffers(rows.Count);
         for (int run = 0; run < p.Inits; run++)
         {
             data.CheckInterrupts();
-            var centres = p.PlusPlus ? KMeansCore.PlusPlus(rows, p.Clusters, rng, data.CheckInterrupts) : KMeansCore.RandomRows(rows, p.Clusters, rng);
-            double inertia = KMeansCore.Lloyd(rows, centres, p.Clusters, p.MaxIter, tol, data.CheckInterrupts, out int iterations);
+            var centres = p.PlusPlus ? KMeansCore.PlusPlus(rows, p.Clusters, rng, data.CheckInterrupts, buffers) : KMeansCore.RandomRows(rows, p.Clusters, rng);
+            double inertia = KMeansCore.Lloyd(rows, centres, p.Clusters, p.MaxIter, tol, data.CheckInterrupts, out int iterations, buffers);
             if (best is null || inertia < bestInertia)
             {
                 best = centres;

@@ -26,6 +26,13 @@ internal readonly unsafe struct RowSet(float* data, int features, int count, int
 /// </summary>
 internal static unsafe class KMeansCore
 {
+    /// <summary>Per-row scratch arrays, allocated once for all of kmeans' n_init runs.</summary>
+    public sealed class Buffers(int rows)
+    {
+        public readonly double[] A = new double[rows], B = new double[rows], C = new double[rows];
+        public readonly int[] Labels = new int[rows], LabelsOld = new int[rows];
+    }
+
     /// <summary>The squared distance from a row to a centre.</summary>
     public static double Distance(float* row, ReadOnlySpan<double> centre)
     {
@@ -106,14 +113,15 @@ internal static unsafe class KMeansCore
     /// potential) of 2 + floor(ln k) candidates drawn with probability proportional to the squared distance to the
     /// nearest centre so far.
     /// </summary>
-    public static double[] PlusPlus(RowSet rows, int k, Rng rng, Action check)
+    public static double[] PlusPlus(RowSet rows, int k, Rng rng, Action check, Buffers? buffers = null)
     {
         int n = rows.Count, d = rows.Features;
         int trials = 2 + (int)Math.Log(k);
         var centres = new double[k * d];
-        var closest = new double[n];
-        var candidate = new double[n];   // also the cumulative sums
-        var best = new double[n];
+        buffers ??= new Buffers(n);
+        var closest = buffers.A;
+        var candidate = buffers.B;   // also the cumulative sums
+        var best = buffers.C;
         var candidates = new int[trials];
         CopyRow(rows.Row(rng.NextInt(n)), centres.AsSpan(0, d));
         double potential = 0;
@@ -195,11 +203,13 @@ internal static unsafe class KMeansCore
     /// the assignment no longer changes or the centres' total squared move is at most <paramref name="tol"/>. Returns
     /// the inertia of the final centres; <paramref name="centres"/> is updated in place.
     /// </summary>
-    public static double Lloyd(RowSet rows, double[] centres, int k, int maxIter, double tol, Action check, out int iterations)
+    public static double Lloyd(RowSet rows, double[] centres, int k, int maxIter, double tol, Action check, out int iterations,
+        Buffers? buffers = null)
     {
         int n = rows.Count, d = rows.Features;
-        var labels = new int[n];
-        var labelsOld = new int[n];
+        buffers ??= new Buffers(n);
+        var labels = buffers.Labels;
+        var labelsOld = buffers.LabelsOld;
         Array.Fill(labelsOld, -1);
         var next = new double[k * d];
         var weights = new double[k];
