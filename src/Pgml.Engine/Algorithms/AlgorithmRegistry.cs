@@ -12,6 +12,10 @@ public static class AlgorithmRegistry
         new XGBoost.XGBoostRandomForestAlgorithm(),
         new LightGbm.LightGbmAlgorithm(),
         new Linear.LinearAlgorithm(), new Linear.RidgeAlgorithm(), new Linear.LassoAlgorithm(), new Linear.ElasticNetAlgorithm(), new Linear.LinearSvmAlgorithm(),
+        new Neighbors.KnnAlgorithm(),
+        new Clustering.KMeansAlgorithm(),
+        new Clustering.MiniBatchKMeansAlgorithm(),
+        new Decomposition.PcaAlgorithm(),
     ];
 
     public static IReadOnlyList<IAlgorithm> Algorithms => All;

@@ -201,7 +201,7 @@ public sealed class Hyperparameters
                     return spec.Choices!.Contains(value.GetString()!) ? value.GetString() : throw Bad();
                 if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out double n) || !double.IsFinite(n) || !InRange(spec, n)) throw Bad();
                 return n == Math.Floor(n) && Math.Abs(n) < 9e15 && !value.GetRawText().Contains('.') && !value.GetRawText().Contains('e', StringComparison.OrdinalIgnoreCase)
-                    ? (long)n : n;
+                    ? (object)(long)n : n;
         }
     }
 

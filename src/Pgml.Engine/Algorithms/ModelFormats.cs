@@ -16,6 +16,9 @@ public static class ModelFormats
     {
         [LightGbm.LightGbmPredictor.Format] = LightGbm.LightGbmPredictor.Load,
         [Linear.LinearPredictor.Format] = Linear.LinearPredictor.Load,
+        [Neighbors.KnnPredictor.Format] = Neighbors.KnnPredictor.Load,
+        [Clustering.KMeansPredictor.Format] = Clustering.KMeansPredictor.Load,
+        [Decomposition.PcaPredictor.Format] = Decomposition.PcaPredictor.Load,
     };
 
     /// <summary>Throws <see cref="ModelFormatException"/> for anything unknown, damaged or from a newer pgml.</summary>

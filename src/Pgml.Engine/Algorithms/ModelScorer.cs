@@ -95,7 +95,7 @@ public static unsafe class ModelScorer
             clusters[i] = (int)output[0];
         }
         checkInterrupts();
-        throw new UnsupportedException("silhouette: not merged yet");   // MERGE: Clustering.Silhouette
+        return Clustering.Silhouette.Score(sample, x.Columns, clusters, checkInterrupts);
     }
 
     public static float[] Predict(IPredictor p, NativeMatrix x, long fromRow, int rows, Action checkInterrupts)
