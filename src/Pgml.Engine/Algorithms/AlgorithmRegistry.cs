@@ -11,6 +11,7 @@ public static class AlgorithmRegistry
         new XGBoost.XGBoostAlgorithm(),
         new XGBoost.XGBoostRandomForestAlgorithm(),
         new LightGbm.LightGbmAlgorithm(),
+        new Svm.SvmAlgorithm(),
     ];
 
     public static IReadOnlyList<IAlgorithm> Algorithms => All;
