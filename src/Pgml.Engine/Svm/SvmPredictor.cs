@@ -70,6 +70,9 @@ public sealed class SvmPredictor : IPredictor
     public int SupportVectors => _kernelValues.Length;
     public int Models => _rho.Length;
 
+    /// <summary>ρ per decision function (scikit-learn's intercept_ is −ρ; negated again for binary SVC).</summary>
+    public IReadOnlyList<double> Rho => _rho;
+
     /// <summary>Every pair's (or SVR's single) decision value f_m(x), as libsvm computes it.</summary>
     public unsafe ReadOnlySpan<double> DecisionValues(ReadOnlySpan<float> features)
     {
