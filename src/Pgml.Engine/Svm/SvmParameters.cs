@@ -11,7 +11,7 @@ public enum KernelType { Linear = 0, Poly = 1, Rbf = 2, Sigmoid = 3 }
 /// </summary>
 public sealed record SvmParameters(
     KernelType Kernel, int Degree, object Gamma, double Coef0, double Tol, double C, double Epsilon, double CacheSizeMb,
-    long MaxIter, bool Balanced, bool BreakTies)
+    long MaxIter, bool Shrinking, bool Balanced, bool BreakTies)
 {
     private static readonly string[] KernelNames = ["linear", "poly", "rbf", "sigmoid"];
 
@@ -23,8 +23,7 @@ public sealed record SvmParameters(
         HyperparameterSpec.Number("coef0", 0.0),
         HyperparameterSpec.Number("tol", 1e-3, 0, minExclusive: true),
         HyperparameterSpec.Number("C", 1.0, 0, minExclusive: true),
-        // The solver does not shrink its working set (it always scans every variable): shrinking only changes speed in
-        // libsvm, never the optimum, so both values are accepted.
+        // Shrinking sets aside variables stuck at a bound: faster, same optimum (the last check is on every variable).
         HyperparameterSpec.Boolean("shrinking", true),
         HyperparameterSpec.Number("cache_size", 200.0, 0, minExclusive: true),
         HyperparameterSpec.Integer("max_iter", -1, -1),
@@ -68,6 +67,6 @@ public sealed record SvmParameters(
                     "Remove \"decision_function_shape\" or \"break_ties\".");
         }
         return new SvmParameters(kernel, h.Integer("degree"), gamma, h.Number("coef0"), h.Number("tol"), h.Number("C"),
-            task == TaskKind.Regression ? h.Number("epsilon") : 0, h.Number("cache_size"), h.Long("max_iter"), balanced, breakTies);
+            task == TaskKind.Regression ? h.Number("epsilon") : 0, h.Number("cache_size"), h.Long("max_iter"), h.Boolean("shrinking"), balanced, breakTies);
     }
 }

@@ -57,7 +57,7 @@ public static unsafe class SvmTrainer
         Array.Fill(upper, prm.C);
         SmoResult result;
         using (var cache = new KernelColumnCache(data.Features.Data, data.NumFeatures, rows, kernel, prm.CacheSizeMb))
-            result = SmoSolver.Solve(cache, mirrored: true, y, p, upper, prm.Tol, prm.MaxIter, data.CheckInterrupts);
+            result = SmoSolver.Solve(cache, new DualProblem(true, y, p, upper), prm.Tol, prm.MaxIter, prm.Shrinking, data.CheckInterrupts);
         var builder = new SupportVectorBuilder(data);
         builder.AddModel(rows, t => result.Alpha[t] - result.Alpha[t + n], result.Rho);
         info = new SvmTrainingInfo(kernel.Gamma, [result.Iterations], result.Converged);
@@ -109,7 +109,7 @@ public static unsafe class SvmTrainer
                 }
                 SmoResult result;
                 using (var cache = new KernelColumnCache(data.Features.Data, data.NumFeatures, rows, kernel, prm.CacheSizeMb))
-                    result = SmoSolver.Solve(cache, mirrored: false, y, p, upper, prm.Tol, prm.MaxIter, data.CheckInterrupts);
+                    result = SmoSolver.Solve(cache, new DualProblem(false, y, p, upper), prm.Tol, prm.MaxIter, prm.Shrinking, data.CheckInterrupts);
                 builder.AddModel(rows, t => y[t] * result.Alpha[t], result.Rho);
                 pairs.Add(ci);
                 pairs.Add(cj);
