@@ -56,11 +56,15 @@ public static unsafe class SvmTrainer
         }
         Array.Fill(upper, prm.C);
         SmoResult result;
+        long columns;
         using (var cache = new KernelColumnCache(data.Features.Data, data.NumFeatures, rows, kernel, prm.CacheSizeMb))
+        {
             result = SmoSolver.Solve(cache, new DualProblem(true, y, p, upper), prm.Tol, prm.MaxIter, prm.Shrinking, data.CheckInterrupts);
+            columns = cache.Misses;
+        }
         var builder = new SupportVectorBuilder(data);
         builder.AddModel(rows, t => result.Alpha[t] - result.Alpha[t + n], result.Rho);
-        info = new SvmTrainingInfo(kernel.Gamma, [result.Iterations], result.Converged);
+        info = new SvmTrainingInfo(kernel.Gamma, [result.Iterations], result.Converged, columns);
         return builder.Build(TaskKind.Regression, kernel, 0, [], breakTies: false);
     }
 
@@ -90,6 +94,7 @@ public static unsafe class SvmTrainer
         var pairs = new List<int>();
         var iterations = new List<long>();
         bool converged = true;
+        long columns = 0;
         foreach (int ci in present)
             foreach (int cj in present)
             {
@@ -109,21 +114,25 @@ public static unsafe class SvmTrainer
                 }
                 SmoResult result;
                 using (var cache = new KernelColumnCache(data.Features.Data, data.NumFeatures, rows, kernel, prm.CacheSizeMb))
+                {
                     result = SmoSolver.Solve(cache, new DualProblem(false, y, p, upper), prm.Tol, prm.MaxIter, prm.Shrinking, data.CheckInterrupts);
+                    columns += cache.Misses;
+                }
                 builder.AddModel(rows, t => y[t] * result.Alpha[t], result.Rho);
                 pairs.Add(ci);
                 pairs.Add(cj);
                 iterations.Add(result.Iterations);
                 converged &= result.Converged;
             }
-        info = new SvmTrainingInfo(kernel.Gamma, [.. iterations], converged);
+        info = new SvmTrainingInfo(kernel.Gamma, [.. iterations], converged, columns);
         return builder.Build(TaskKind.Classification, kernel, k, [.. pairs], prm.BreakTies);
     }
 }
 
 /// <summary>What training did besides the model: the resolved gamma, the solver's iterations per problem, whether every
-/// problem met the tolerance (false when max_iter stopped one, scikit-learn's "Solver terminated early" warning).</summary>
-public sealed record SvmTrainingInfo(double Gamma, long[] Iterations, bool Converged);
+/// problem met the tolerance (false when max_iter stopped one, scikit-learn's "Solver terminated early" warning), and how
+/// many kernel columns were computed (cache misses).</summary>
+public sealed record SvmTrainingInfo(double Gamma, long[] Iterations, bool Converged, long KernelColumns);
 
 /// <summary>Collects the support vectors of one or more dual solutions, each training row stored once.</summary>
 internal sealed unsafe class SupportVectorBuilder(TrainingSet data)
