@@ -46,6 +46,8 @@ public sealed unsafe class KernelColumnCache : IDisposable
         for (int t = 0; t < n; t++) Diagonal[t] = _kernel.Eval(Row(t), Row(t), features);
     }
 
+    private const int BlockSize = 256;
+
     public int Points { get; }
 
     /// <summary>K(x_t, x_t) in double.</summary>
@@ -82,7 +84,15 @@ public sealed unsafe class KernelColumnCache : IDisposable
         LinkHead(slot);
         float* column = _columns + (long)slot * Points;
         float* xb = Row(point);
-        for (int t = 0; t < Points; t++) column[t] = (float)_kernel.Eval(xb, Row(t), _features);
+        // in blocks, so the outer function (exp for rbf) runs vectorised over a small double buffer
+        Span<double> block = stackalloc double[BlockSize];
+        for (int start = 0; start < Points; start += BlockSize)
+        {
+            int count = Math.Min(BlockSize, Points - start);
+            for (int t = 0; t < count; t++) block[t] = _kernel.Inner(xb, Row(start + t), _features);
+            _kernel.Finish(block[..count]);
+            for (int t = 0; t < count; t++) column[start + t] = (float)block[t];
+        }
         Misses++;
         return column;
     }
