@@ -16,6 +16,7 @@ public static class AlgorithmRegistry
         new Clustering.KMeansAlgorithm(),
         new Clustering.MiniBatchKMeansAlgorithm(),
         new Decomposition.PcaAlgorithm(),
+        new Svm.SvmAlgorithm(),
     ];
 
     public static IReadOnlyList<IAlgorithm> Algorithms => All;

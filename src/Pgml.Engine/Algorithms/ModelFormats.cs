@@ -19,6 +19,7 @@ public static class ModelFormats
         [Neighbors.KnnPredictor.Format] = Neighbors.KnnPredictor.Load,
         [Clustering.KMeansPredictor.Format] = Clustering.KMeansPredictor.Load,
         [Decomposition.PcaPredictor.Format] = Decomposition.PcaPredictor.Load,
+        [Svm.SvmPredictor.Format] = Svm.SvmPredictor.Load,
     };
 
     /// <summary>Throws <see cref="ModelFormatException"/> for anything unknown, damaged or from a newer pgml.</summary>
