@@ -11,6 +11,8 @@ public static class AlgorithmRegistry
         new XGBoost.XGBoostAlgorithm(),
         new XGBoost.XGBoostRandomForestAlgorithm(),
         new LightGbm.LightGbmAlgorithm(),
+        new Forest.RandomForestAlgorithm(),
+        new Forest.ExtraTreesAlgorithm(),
     ];
 
     public static IReadOnlyList<IAlgorithm> Algorithms => All;

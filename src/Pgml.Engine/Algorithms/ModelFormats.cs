@@ -15,6 +15,7 @@ public static class ModelFormats
     private static readonly Dictionary<string, PredictorLoader> Loaders = new(StringComparer.Ordinal)
     {
         [LightGbm.LightGbmPredictor.Format] = LightGbm.LightGbmPredictor.Load,
+        [Forest.ForestPredictor.Format] = Forest.ForestPredictor.Load,
     };
 
     /// <summary>Throws <see cref="ModelFormatException"/> for anything unknown, damaged or from a newer pgml.</summary>
