@@ -75,8 +75,9 @@ public sealed record ForestParameters
             throw new UnsupportedException($"{algorithm} does not support {TaskNames.Name(task)}",
                 $"{algorithm} supports regression and classification.");
         var specs = Specs(task, extraTrees);
-        CheckDualNumbers(json, algorithm);
+        var dual = ReadDualNumbers(json, algorithm);
         var p = Hyperparameters.Parse(json, algorithm, specs);
+        object? Given(string key, object? @default) => dual.TryGetValue(key, out var v) ? v : @default;
 
         if (p.Boolean("oob_score"))
             throw new UnsupportedException($"{algorithm}: oob_score is not implemented in pgml",
@@ -84,7 +85,7 @@ public sealed record ForestParameters
         if (p.Boolean("warm_start"))
             throw new UnsupportedException($"{algorithm}: warm_start is not implemented in pgml (every pgml.train fits a new forest)",
                 "Remove \"warm_start\" or set it to false.");
-        if (p.Get("class_weight") is not null)
+        if (dual.ContainsKey("class_weight"))
             throw new UnsupportedException($"{algorithm}: class_weight is not implemented in pgml; only null (every row weighs 1) is accepted",
                 "Remove \"class_weight\".");
         if (p.Number("ccp_alpha") != 0)
@@ -95,8 +96,8 @@ public sealed record ForestParameters
             throw new UnsupportedException($"{algorithm}: the criterion \"{criterion}\" is not implemented in pgml",
                 "Use \"squared_error\" (the default) or \"friedman_mse\".");
         bool bootstrap = p.Boolean("bootstrap");
-        object? maxFeatures = p.IsGiven("max_features") ? p.Get("max_features") : task == TaskKind.Classification ? "sqrt" : 1.0;
-        if (!bootstrap && p.Get("max_samples") is not null)
+        object? maxFeatures = Given("max_features", task == TaskKind.Classification ? "sqrt" : 1.0);
+        if (!bootstrap && Given("max_samples", null) is not null)
             throw new InvalidParameterException($"{algorithm}: max_samples needs bootstrap = true (it is the size of each tree's bootstrap sample)",
                 "Remove \"max_samples\", or set \"bootstrap\": true.");
 
@@ -111,8 +112,8 @@ public sealed record ForestParameters
                 _ => ForestCriterion.SquaredError,
             },
             MaxDepth = p.NullableInteger("max_depth"),
-            MinSamplesSplit = Dual(p.Get("min_samples_split"))!.Value,
-            MinSamplesLeaf = Dual(p.Get("min_samples_leaf"))!.Value,
+            MinSamplesSplit = Dual(Given("min_samples_split", 2L))!.Value,
+            MinSamplesLeaf = Dual(Given("min_samples_leaf", 1L))!.Value,
             MinWeightFractionLeaf = p.Number("min_weight_fraction_leaf"),
             MaxFeaturesWord = maxFeatures switch
             {
@@ -125,7 +126,7 @@ public sealed record ForestParameters
             MaxLeafNodes = p.NullableInteger("max_leaf_nodes"),
             MinImpurityDecrease = p.Number("min_impurity_decrease"),
             Bootstrap = bootstrap,
-            MaxSamples = Dual(p.Get("max_samples")),
+            MaxSamples = Dual(Given("max_samples", null)),
             Seed = (ulong)(p.NullableLong("random_state") ?? 0),
             IgnoredKeys = p.IgnoredKeys,
         };
@@ -140,7 +141,8 @@ public sealed record ForestParameters
     };
 
     // scikit-learn reads 1 and 1.0 differently for these (a count vs a fraction), so the JSON literal decides: an
-    // integer literal is a count, a literal with '.' or an exponent is a fraction.
+    // integer literal is a count (long), a literal with '.' or an exponent is a fraction (double). Read here from the
+    // JSON itself, because the generic parser's value does not keep that distinction.
     private static readonly (string Key, long MinCount, bool FractionClosedAtOne, bool Nullable, string[] Words)[] DualKeys =
     [
         ("min_samples_split", 2, true, false, []),
@@ -149,15 +151,19 @@ public sealed record ForestParameters
         ("max_samples", 1, true, true, []),
     ];
 
-    private static void CheckDualNumbers(string? json, string algorithm)
+    private static Dictionary<string, object?> ReadDualNumbers(string? json, string algorithm)
     {
-        if (string.IsNullOrWhiteSpace(json)) return;
+        var values = new Dictionary<string, object?>(StringComparer.Ordinal);
+        if (string.IsNullOrWhiteSpace(json)) return values;
         JsonDocument doc;
         try { doc = JsonDocument.Parse(json); }
-        catch (JsonException) { return; }   // Hyperparameters.Parse reports it
+        catch (JsonException) { return values; }   // Hyperparameters.Parse reports it
         using (doc)
         {
-            if (doc.RootElement.ValueKind != JsonValueKind.Object) return;
+            if (doc.RootElement.ValueKind != JsonValueKind.Object) return values;
+            // class_weight is accepted only as null; the generic parser does not keep an accepted key's value
+            if (doc.RootElement.TryGetProperty("class_weight", out var classWeight) && classWeight.ValueKind != JsonValueKind.Null)
+                values["class_weight"] = classWeight.GetRawText();
             foreach (var (key, minCount, closedAtOne, nullable, words) in DualKeys)
             {
                 if (!doc.RootElement.TryGetProperty(key, out var v)) continue;
@@ -174,16 +180,27 @@ public sealed record ForestParameters
                     throw new InvalidParameterException(
                         $"{algorithm} hyperparameter \"{key}\" must be {rule}, got {ParameterText.Describe(v)}",
                         $"Remove \"{key}\" to use scikit-learn's default; write a fraction with a decimal point (1.0 is all, 1 is one).");
+                values[key] = v.ValueKind switch
+                {
+                    JsonValueKind.Null => null,
+                    JsonValueKind.String => v.GetString(),
+                    _ => IsIntegerLiteral(v) ? (object)(long)v.GetDouble() : v.GetDouble(),   // (object): a long, not widened to double
+                };
             }
         }
+        return values;
+    }
+
+    private static bool IsIntegerLiteral(JsonElement v)
+    {
+        string raw = v.GetRawText();
+        return !raw.Contains('.') && !raw.Contains('e', StringComparison.OrdinalIgnoreCase);
     }
 
     private static bool IsCountOrFraction(JsonElement v, long minCount, bool closedAtOne)
     {
         if (!v.TryGetDouble(out double d) || !double.IsFinite(d)) return false;
-        string raw = v.GetRawText();
-        bool integerLiteral = !raw.Contains('.') && !raw.Contains('e', StringComparison.OrdinalIgnoreCase);
-        if (integerLiteral) return d >= minCount && d <= int.MaxValue;
+        if (IsIntegerLiteral(v)) return d >= minCount && d <= int.MaxValue;
         return d > 0 && (closedAtOne ? d <= 1 : d < 1);
     }
 
