@@ -53,20 +53,21 @@ public sealed unsafe class ForestData : IDisposable
         return new ForestData(x, y, rows * 3 / 4, TaskKind.Regression, 0);
     }
 
-    /// <summary>Classes from a nonlinear score with Gaussian noise: overlapping, so accuracy stays well below 1.</summary>
+    /// <summary>Classes from a nonlinear score with Gaussian noise, cut at the score's quantiles (balanced classes that
+    /// overlap, so accuracy stays well below 1).</summary>
     public static ForestData Nonlinear(int rows, int features, int classes, int seed, double noise = 0.6)
     {
         var rng = new Random(seed);
         var x = new float[rows][];
-        var y = new float[rows];
+        var score = new double[rows];
         for (int r = 0; r < rows; r++)
         {
             x[r] = Enumerable.Range(0, features).Select(_ => (float)(rng.NextDouble() * 4 - 2)).ToArray();
-            double score = x[r][0] * x[r][1] + Math.Sin(2 * x[r][2]) + 0.5 * x[r][3] * x[r][3] + noise * Gaussian(rng);
-            // cut points at quantiles of the score's rough range
-            int k = (int)Math.Clamp(Math.Floor((score + 2.5) / 5.0 * classes), 0, classes - 1);
-            y[r] = k;
+            score[r] = x[r][0] * x[r][1] + Math.Sin(2 * x[r][2]) + 0.5 * x[r][3] * x[r][3] + noise * Gaussian(rng);
         }
+        var sorted = score.Order().ToArray();
+        var cuts = Enumerable.Range(1, classes - 1).Select(k => sorted[k * rows / classes]).ToArray();
+        var y = score.Select(s => (float)cuts.Count(c => s >= c)).ToArray();
         return new ForestData(x, y, rows * 3 / 4, TaskKind.Classification, classes);
     }
 
