@@ -17,6 +17,8 @@ public static class AlgorithmRegistry
         new Clustering.MiniBatchKMeansAlgorithm(),
         new Decomposition.PcaAlgorithm(),
         new Svm.SvmAlgorithm(),
+        new Forest.RandomForestAlgorithm(),
+        new Forest.ExtraTreesAlgorithm(),
     ];
 
     public static IReadOnlyList<IAlgorithm> Algorithms => All;

@@ -20,6 +20,7 @@ public static class ModelFormats
         [Clustering.KMeansPredictor.Format] = Clustering.KMeansPredictor.Load,
         [Decomposition.PcaPredictor.Format] = Decomposition.PcaPredictor.Load,
         [Svm.SvmPredictor.Format] = Svm.SvmPredictor.Load,
+        [Forest.ForestPredictor.Format] = Forest.ForestPredictor.Load,
     };
 
     /// <summary>Throws <see cref="ModelFormatException"/> for anything unknown, damaged or from a newer pgml.</summary>

@@ -1,0 +1,250 @@
+using System.Globalization;
+using System.Text.Json;
+using Pgml.Engine.Algorithms;
+using Pgml.Engine.Models;
+
+namespace Pgml.Engine.Forest;
+
+public enum ForestCriterion { Gini, Entropy, SquaredError, FriedmanMse }
+
+/// <summary>A count given either as an integer or as a fraction of something (scikit-learn's int-or-float parameters).</summary>
+public readonly record struct CountOrFraction(long? Count, double? Fraction)
+{
+    /// <summary>The count: the integer, or ceil(fraction * total) when <paramref name="ceiling"/>, else int(fraction * total).</summary>
+    public long Resolve(long total, bool ceiling) =>
+        Count ?? (long)(ceiling ? Math.Ceiling(Fraction!.Value * total) : Math.Floor(Fraction!.Value * total));
+}
+
+/// <summary>
+/// Hyperparameters of random_forest and extra_trees, with scikit-learn 1.2's names, defaults and ranges
+/// (RandomForestClassifier/Regressor, ExtraTreesClassifier/Regressor). What pgml does not implement is refused by
+/// name rather than silently ignored: oob_score, warm_start, class_weight, ccp_alpha, and the absolute_error and
+/// poisson criteria.
+/// </summary>
+public sealed record ForestParameters
+{
+    public int NEstimators { get; init; } = 100;
+    public ForestCriterion Criterion { get; init; }
+    public int? MaxDepth { get; init; }
+    public CountOrFraction MinSamplesSplit { get; init; } = new(2, null);
+    public CountOrFraction MinSamplesLeaf { get; init; } = new(1, null);
+    public double MinWeightFractionLeaf { get; init; }
+    /// <summary>"sqrt", "log2" or "all", or null when <see cref="MaxFeaturesCount"/> says how many.</summary>
+    public string? MaxFeaturesWord { get; init; }
+    public CountOrFraction MaxFeaturesCount { get; init; }
+    public int? MaxLeafNodes { get; init; }
+    public double MinImpurityDecrease { get; init; }
+    public bool Bootstrap { get; init; }
+    /// <summary>Rows drawn per tree when bootstrapping: null = as many as training rows.</summary>
+    public CountOrFraction? MaxSamples { get; init; }
+    /// <summary>random_state; null in JSON becomes the fixed seed 0, so training is reproducible.</summary>
+    public ulong Seed { get; init; }
+    public IReadOnlyList<string> IgnoredKeys { get; init; } = [];
+
+    private static readonly string[] MaxFeaturesWords = ["sqrt", "log2", "auto"];
+
+    private static HyperparameterSpec[] Specs(TaskKind task, bool extraTrees) =>
+    [
+        HyperparameterSpec.Integer("n_estimators", 100, min: 1, max: 100_000),
+        task == TaskKind.Classification
+            ? HyperparameterSpec.Choice("criterion", "gini", "gini", "entropy", "log_loss")
+            : HyperparameterSpec.Choice("criterion", "squared_error", "squared_error", "friedman_mse", "absolute_error", "poisson"),
+        HyperparameterSpec.Integer("max_depth", null, min: 1, max: int.MaxValue),
+        HyperparameterSpec.NumberOrChoice("min_samples_split", 2L, [], min: 0, minExclusive: true),
+        HyperparameterSpec.NumberOrChoice("min_samples_leaf", 1L, [], min: 0, minExclusive: true),
+        HyperparameterSpec.Number("min_weight_fraction_leaf", 0.0, min: 0, max: 0.5),
+        // Default null here so that JSON null (all features) is accepted; the task's default is applied in Parse.
+        HyperparameterSpec.NumberOrChoice("max_features", null, MaxFeaturesWords, min: 0, minExclusive: true),
+        HyperparameterSpec.Integer("max_leaf_nodes", null, min: 2, max: int.MaxValue),
+        HyperparameterSpec.Number("min_impurity_decrease", 0.0, min: 0),
+        HyperparameterSpec.Boolean("bootstrap", !extraTrees),
+        HyperparameterSpec.Boolean("oob_score", false),
+        HyperparameterSpec.Integer("random_state", null, min: 0, max: uint.MaxValue),
+        HyperparameterSpec.Boolean("warm_start", false),
+        HyperparameterSpec.Accepted("class_weight"),
+        HyperparameterSpec.Number("ccp_alpha", 0.0, min: 0),
+        HyperparameterSpec.NumberOrChoice("max_samples", null, [], min: 0, minExclusive: true),
+        HyperparameterSpec.Accepted("n_jobs"),
+        HyperparameterSpec.Accepted("verbose"),
+    ];
+
+    /// <summary>Parses and checks everything that does not depend on the data (see <see cref="Resolve"/> for the rest).</summary>
+    public static ForestParameters Parse(string? json, string algorithm, TaskKind task, bool extraTrees)
+    {
+        if (task is not (TaskKind.Regression or TaskKind.Classification))
+            throw new UnsupportedException($"{algorithm} does not support {TaskNames.Name(task)}",
+                $"{algorithm} supports regression and classification.");
+        var specs = Specs(task, extraTrees);
+        var dual = ReadDualNumbers(json, algorithm);
+        var p = Hyperparameters.Parse(json, algorithm, specs);
+        object? Given(string key, object? @default) => dual.TryGetValue(key, out var v) ? v : @default;
+
+        if (p.Boolean("oob_score"))
+            throw new UnsupportedException($"{algorithm}: oob_score is not implemented in pgml",
+                "Remove \"oob_score\" (pgml.train reports metrics on the test split instead).");
+        if (p.Boolean("warm_start"))
+            throw new UnsupportedException($"{algorithm}: warm_start is not implemented in pgml (every pgml.train fits a new forest)",
+                "Remove \"warm_start\" or set it to false.");
+        if (dual.ContainsKey("class_weight"))
+            throw new UnsupportedException($"{algorithm}: class_weight is not implemented in pgml; only null (every row weighs 1) is accepted",
+                "Remove \"class_weight\".");
+        if (p.Number("ccp_alpha") != 0)
+            throw new UnsupportedException($"{algorithm}: ccp_alpha (minimal cost-complexity pruning) is not implemented in pgml; only 0 is accepted",
+                "Remove \"ccp_alpha\", or limit the trees with max_depth, min_samples_leaf or max_leaf_nodes.");
+        string criterion = p.Word("criterion")!;
+        if (criterion is "absolute_error" or "poisson")
+            throw new UnsupportedException($"{algorithm}: the criterion \"{criterion}\" is not implemented in pgml",
+                "Use \"squared_error\" (the default) or \"friedman_mse\".");
+        bool bootstrap = p.Boolean("bootstrap");
+        object? maxFeatures = Given("max_features", task == TaskKind.Classification ? "sqrt" : 1.0);
+        if (!bootstrap && Given("max_samples", null) is not null)
+            throw new InvalidParameterException($"{algorithm}: max_samples needs bootstrap = true (it is the size of each tree's bootstrap sample)",
+                "Remove \"max_samples\", or set \"bootstrap\": true.");
+
+        return new ForestParameters
+        {
+            NEstimators = p.Integer("n_estimators"),
+            Criterion = criterion switch
+            {
+                "gini" => ForestCriterion.Gini,
+                "entropy" or "log_loss" => ForestCriterion.Entropy,
+                "friedman_mse" => ForestCriterion.FriedmanMse,
+                _ => ForestCriterion.SquaredError,
+            },
+            MaxDepth = p.NullableInteger("max_depth"),
+            MinSamplesSplit = Dual(Given("min_samples_split", 2L))!.Value,
+            MinSamplesLeaf = Dual(Given("min_samples_leaf", 1L))!.Value,
+            MinWeightFractionLeaf = p.Number("min_weight_fraction_leaf"),
+            MaxFeaturesWord = maxFeatures switch
+            {
+                null => "all",
+                "auto" => task == TaskKind.Classification ? "sqrt" : "all",   // scikit-learn 1.2's deprecated meaning
+                string w => w,
+                _ => null,
+            },
+            MaxFeaturesCount = maxFeatures is string or null ? default : Dual(maxFeatures)!.Value,
+            MaxLeafNodes = p.NullableInteger("max_leaf_nodes"),
+            MinImpurityDecrease = p.Number("min_impurity_decrease"),
+            Bootstrap = bootstrap,
+            MaxSamples = Dual(Given("max_samples", null)),
+            Seed = (ulong)(p.NullableLong("random_state") ?? 0),
+            IgnoredKeys = p.IgnoredKeys,
+        };
+    }
+
+    private static CountOrFraction? Dual(object? v) => v switch
+    {
+        null => null,
+        long l => new CountOrFraction(l, null),
+        double d => new CountOrFraction(null, d),
+        _ => throw new InvalidOperationException($"unexpected value {v}"),
+    };
+
+    // scikit-learn reads 1 and 1.0 differently for these (a count vs a fraction), so the JSON literal decides: an
+    // integer literal is a count (long), a literal with '.' or an exponent is a fraction (double). Read here from the
+    // JSON itself, because the generic parser's value does not keep that distinction.
+    private static readonly (string Key, long MinCount, bool FractionClosedAtOne, bool Nullable, string[] Words)[] DualKeys =
+    [
+        ("min_samples_split", 2, true, false, []),
+        ("min_samples_leaf", 1, false, false, []),
+        ("max_features", 1, true, true, MaxFeaturesWords),
+        ("max_samples", 1, true, true, []),
+    ];
+
+    private static Dictionary<string, object?> ReadDualNumbers(string? json, string algorithm)
+    {
+        var values = new Dictionary<string, object?>(StringComparer.Ordinal);
+        if (string.IsNullOrWhiteSpace(json)) return values;
+        JsonDocument doc;
+        try { doc = JsonDocument.Parse(json); }
+        catch (JsonException) { return values; }   // Hyperparameters.Parse reports it
+        using (doc)
+        {
+            if (doc.RootElement.ValueKind != JsonValueKind.Object) return values;
+            // class_weight is accepted only as null; the generic parser does not keep an accepted key's value
+            if (doc.RootElement.TryGetProperty("class_weight", out var classWeight) && classWeight.ValueKind != JsonValueKind.Null)
+                values["class_weight"] = classWeight.GetRawText();
+            foreach (var (key, minCount, closedAtOne, nullable, words) in DualKeys)
+            {
+                if (!doc.RootElement.TryGetProperty(key, out var v)) continue;
+                string rule = (words.Length > 0 ? string.Join(" | ", words.Select(w => $"\"{w}\"")) + ", " : "")
+                    + $"an integer >= {minCount} or a fraction in (0, 1{(closedAtOne ? "]" : ")")}" + (nullable ? ", or null" : "");
+                bool ok = v.ValueKind switch
+                {
+                    JsonValueKind.Null => nullable,
+                    JsonValueKind.String => words.Contains(v.GetString()),
+                    JsonValueKind.Number => IsCountOrFraction(v, minCount, closedAtOne),
+                    _ => false,
+                };
+                if (!ok)
+                    throw new InvalidParameterException(
+                        $"{algorithm} hyperparameter \"{key}\" must be {rule}, got {ParameterText.Describe(v)}",
+                        $"Remove \"{key}\" to use scikit-learn's default; write a fraction with a decimal point (1.0 is all, 1 is one).");
+                values[key] = v.ValueKind switch
+                {
+                    JsonValueKind.Null => null,
+                    JsonValueKind.String => v.GetString(),
+                    _ => IsIntegerLiteral(v) ? (object)(long)v.GetDouble() : v.GetDouble(),   // (object): a long, not widened to double
+                };
+            }
+        }
+        return values;
+    }
+
+    private static bool IsIntegerLiteral(JsonElement v)
+    {
+        string raw = v.GetRawText();
+        return !raw.Contains('.') && !raw.Contains('e', StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static bool IsCountOrFraction(JsonElement v, long minCount, bool closedAtOne)
+    {
+        if (!v.TryGetDouble(out double d) || !double.IsFinite(d)) return false;
+        if (IsIntegerLiteral(v)) return d >= minCount && d <= int.MaxValue;
+        return d > 0 && (closedAtOne ? d <= 1 : d < 1);
+    }
+
+    /// <summary>The values that depend on the training set, checked against it.</summary>
+    public ResolvedForestParameters Resolve(string algorithm, long rows, int features, TaskKind task)
+    {
+        int maxFeatures = MaxFeaturesWord switch
+        {
+            "sqrt" => Math.Max(1, (int)Math.Sqrt(features)),
+            "log2" => Math.Max(1, (int)Math.Log2(features)),
+            "all" => features,
+            _ => MaxFeaturesCount.Count is long c ? (int)Math.Min(c, int.MaxValue) : Math.Max(1, (int)(MaxFeaturesCount.Fraction!.Value * features)),
+        };
+        if (maxFeatures > features)
+            throw new InvalidParameterException($"{algorithm}: max_features = {maxFeatures} exceeds the {features} features",
+                $"Use at most {features}, a fraction such as 0.5, \"sqrt\" or null (all features).");
+        long minLeaf = MinSamplesLeaf.Resolve(rows, ceiling: true);
+        long minSplit = MinSamplesSplit.Count ?? Math.Max(2, MinSamplesSplit.Resolve(rows, ceiling: true));
+        minSplit = Math.Max(minSplit, 2 * minLeaf);
+        long drawn = rows;
+        if (Bootstrap && MaxSamples is { } ms)
+        {
+            if (ms.Count is long count && count > rows)
+                throw new InvalidParameterException($"{algorithm}: max_samples = {count} exceeds the {rows} training rows",
+                    $"Use at most {rows}, or a fraction such as 0.5.");
+            drawn = ms.Count ?? Math.Max(1, (long)Math.Round(ms.Fraction!.Value * rows, MidpointRounding.ToEven));
+        }
+        return new ResolvedForestParameters(
+            MaxFeatures: maxFeatures,
+            MaxDepth: MaxDepth ?? int.MaxValue,
+            MinSamplesSplit: (int)Math.Min(minSplit, int.MaxValue),
+            MinSamplesLeaf: (int)Math.Min(minLeaf, int.MaxValue),
+            MinWeightLeaf: MinWeightFractionLeaf * drawn,
+            MaxLeafNodes: MaxLeafNodes,
+            MinImpurityDecrease: MinImpurityDecrease,
+            Criterion: Criterion,
+            SamplesPerTree: Bootstrap ? drawn : null);
+    }
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{NEstimators} trees, {Criterion}");
+}
+
+/// <summary>The parameters one tree is grown with, in rows and features of the actual training set.</summary>
+/// <param name="SamplesPerTree">Rows drawn with replacement for each tree, or null for every training row once.</param>
+public sealed record ResolvedForestParameters(
+    int MaxFeatures, int MaxDepth, int MinSamplesSplit, int MinSamplesLeaf, double MinWeightLeaf, int? MaxLeafNodes,
+    double MinImpurityDecrease, ForestCriterion Criterion, long? SamplesPerTree);

@@ -1,0 +1,45 @@
+namespace Pgml.Engine.Forest;
+
+/// <summary>
+/// xoshiro256** seeded through SplitMix64: a small, fast generator whose stream depends only on the seed, so a forest
+/// trained twice with the same random_state is identical on every machine (System.Random's algorithm may change).
+/// </summary>
+internal struct ForestRandom
+{
+    private ulong _s0, _s1, _s2, _s3;
+
+    public ForestRandom(ulong seed)
+    {
+        _s0 = SplitMix(ref seed);
+        _s1 = SplitMix(ref seed);
+        _s2 = SplitMix(ref seed);
+        _s3 = SplitMix(ref seed);
+    }
+
+    private static ulong SplitMix(ref ulong state)
+    {
+        ulong z = state += 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+
+    public ulong NextUInt64()
+    {
+        ulong result = ulong.RotateLeft(_s1 * 5, 7) * 9;
+        ulong t = _s1 << 17;
+        _s2 ^= _s0;
+        _s3 ^= _s1;
+        _s1 ^= _s2;
+        _s0 ^= _s3;
+        _s2 ^= t;
+        _s3 = ulong.RotateLeft(_s3, 45);
+        return result;
+    }
+
+    /// <summary>Uniform in [low, high) (high > low); Lemire's multiply-shift, bias below 2^-32.</summary>
+    public int Next(int low, int high) => low + (int)(((NextUInt64() >> 32) * (ulong)(uint)(high - low)) >> 32);
+
+    /// <summary>Uniform in [0, 1) with 53 random bits.</summary>
+    public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
+}
