@@ -2,8 +2,11 @@
 -- held-out rows (accuracy exact, r2 to 1e-9 relative), its quality shown to two decimals (all training is seeded,
 -- so the values are stable); clustering and decomposition without a label; the errors of each kind of model.
 SET client_min_messages = warning;
-SELECT * FROM pgml.load_dataset('iris');
-SELECT * FROM pgml.load_dataset('diabetes');
+-- (loaded by earlier files, whose views depend on them; load only when missing)
+DO $$ BEGIN
+    IF to_regclass('pgml.iris') IS NULL THEN PERFORM pgml.load_dataset('iris'); END IF;
+    IF to_regclass('pgml.diabetes') IS NULL THEN PERFORM pgml.load_dataset('diabetes'); END IF;
+END $$;
 CREATE OR REPLACE FUNCTION approx_eq(a float8, b float8) RETURNS bool LANGUAGE sql IMMUTABLE AS $$ SELECT abs(a - b) <= 1e-9 * greatest(1, abs(b)) $$;
 
 -- iris shuffled deterministically (the dataset is sorted by class); diabetes as it comes
