@@ -16,6 +16,7 @@ namespace Pgml.Engine.Forest;
 /// </remarks>
 internal struct FeaturePicker(int[] features, int knownConstants, int maxFeatures)
 {
+    private readonly int _knownConstants = knownConstants;
     private int _drawnConstants, _foundConstants, _visited, _current;
     private int _totalConstants = knownConstants;
     private int _undrawnEnd = features.Length;
@@ -29,7 +30,7 @@ internal struct FeaturePicker(int[] features, int knownConstants, int maxFeature
         {
             _visited++;
             int j = rng.Next(_drawnConstants, _undrawnEnd - _foundConstants);
-            if (j < knownConstants)
+            if (j < _knownConstants)
             {
                 Swap(_drawnConstants++, j);
                 continue;
