@@ -91,8 +91,8 @@ public sealed unsafe class SmoSolver : IDisposable
     private SmoResult Run(double tol, long maxIter, Action checkInterrupts)
     {
         // Each iteration costs O(active variables), plus a kernel column on a cache miss: poll about every 10 million
-        // variable visits, and at least every 1000 iterations.
-        long checkEvery = Math.Clamp(10_000_000 / _l, 1, 1000);
+        // variable visits, and at least every 500 iterations.
+        long checkEvery = Math.Clamp(10_000_000 / _l, 1, 500);
         int shrinkEvery = Math.Min(_l, 1000), untilShrink = shrinkEvery;
         long iter = 0;
         bool converged = false;

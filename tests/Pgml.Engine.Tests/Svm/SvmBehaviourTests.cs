@@ -80,7 +80,7 @@ public class SvmBehaviourTests
     [InlineData(TaskKind.Classification, 3)]
     public void Cancellation_propagates_from_the_solver(TaskKind task, int afterCalls)
     {
-        // linear kernel with a large C takes tens of thousands of iterations here: the solver polls every 1000 at most
+        // linear kernel with a large C takes tens of thousands of iterations here: the solver polls at least every 500
         using var data = task == TaskKind.Regression ? SyntheticData.Regression(300, 4, seed: 5, noise: 0.5)
             : SyntheticData.Classification(300, 4, 3, seed: 5, spread: 4);
         int calls = 0;
