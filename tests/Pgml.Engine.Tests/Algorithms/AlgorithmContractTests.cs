@@ -43,9 +43,16 @@ public class AlgorithmContractTests
         var output = new float[p.NumOutputs];
         var rows = data.XTest;
         for (int i = 0; i < 1000; i++) p.Predict(rows[i % rows.Length], output);   // past the JIT's tiering
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++) p.Predict(rows[i % rows.Length], output);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        // The best of 5 rounds: a tier-up installed mid-round (late on a loaded machine) can allocate once, while an
+        // allocation in Predict itself shows in every round.
+        long fewest = long.MaxValue;
+        for (int round = 0; round < 5 && fewest != 0; round++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 1000; i++) p.Predict(rows[i % rows.Length], output);
+            fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        Assert.Equal(0, fewest);
     }
 
     [Theory, MemberData(nameof(Cases))]
