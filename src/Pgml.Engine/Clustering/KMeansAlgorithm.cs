@@ -47,7 +47,7 @@ public sealed class KMeansAlgorithm : IAlgorithm
     {
         var p = Parse(hyperparamsJson);
         var rows = KMeansParameters.Rows(data, AlgorithmName, p.Clusters);
-        var rng = Rng.FromRandomState(p.Seed);
+        var rng = SeededRandom.FromRandomState(p.Seed);
         double tol = KMeansCore.Tolerance(rows, p.Tol);
         double[]? best = null;
         double bestInertia = double.PositiveInfinity;
@@ -119,7 +119,7 @@ public sealed class MiniBatchKMeansAlgorithm : IAlgorithm
     {
         var (settings, seed) = Parse(hyperparamsJson);
         var rows = KMeansParameters.Rows(data, AlgorithmName, settings.Clusters);
-        var (centres, inertia, steps) = MiniBatchKMeansCore.Fit(rows, settings, Rng.FromRandomState(seed), data.CheckInterrupts);
+        var (centres, inertia, steps) = MiniBatchKMeansCore.Fit(rows, settings, SeededRandom.FromRandomState(seed), data.CheckInterrupts);
         return new TrainedModel(new KMeansPredictor(data.NumFeatures, settings.Clusters, centres, inertia, steps));
     }
 }

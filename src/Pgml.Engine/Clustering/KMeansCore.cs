@@ -113,7 +113,7 @@ internal static unsafe class KMeansCore
     /// potential) of 2 + floor(ln k) candidates drawn with probability proportional to the squared distance to the
     /// nearest centre so far.
     /// </summary>
-    public static double[] PlusPlus(RowSet rows, int k, Rng rng, Action check, Buffers? buffers = null)
+    public static double[] PlusPlus(RowSet rows, int k, SeededRandom rng, Action check, Buffers? buffers = null)
     {
         int n = rows.Count, d = rows.Features;
         int trials = 2 + (int)Math.Log(k);
@@ -182,7 +182,7 @@ internal static unsafe class KMeansCore
     }
 
     /// <summary>scikit-learn's init = "random": k distinct rows drawn uniformly.</summary>
-    public static double[] RandomRows(RowSet rows, int k, Rng rng)
+    public static double[] RandomRows(RowSet rows, int k, SeededRandom rng)
     {
         int d = rows.Features;
         var chosen = new int[k];

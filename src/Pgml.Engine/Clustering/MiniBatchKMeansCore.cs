@@ -1,13 +1,14 @@
+using Pgml.Engine.Algorithms;
 namespace Pgml.Engine.Clustering;
 
-/// <summary>scikit-learn 1.2's MiniBatchKMeans.fit, step for step (its random numbers are pgml's own, see <see cref="Rng"/>).</summary>
+/// <summary>scikit-learn 1.2's MiniBatchKMeans.fit, step for step (its random numbers are pgml's own, see <see cref="SeededRandom"/>).</summary>
 internal static unsafe class MiniBatchKMeansCore
 {
     public sealed record Settings(int Clusters, bool PlusPlus, int Inits, int MaxIter, int BatchSize, double Tol,
         int? MaxNoImprovement, int? InitSize, double ReassignmentRatio);
 
     /// <summary>Returns the centres (k·d) and their inertia over all rows.</summary>
-    public static (double[] Centres, double Inertia, int Steps) Fit(RowSet rows, Settings s, Rng rng, Action check)
+    public static (double[] Centres, double Inertia, int Steps) Fit(RowSet rows, Settings s, SeededRandom rng, Action check)
     {
         int n = rows.Count, d = rows.Features, k = s.Clusters;
         int batch = Math.Min(s.BatchSize, n);
@@ -154,7 +155,7 @@ internal static unsafe class MiniBatchKMeansCore
     }
 
     /// <summary>numpy's randint(0, n, size): size draws with replacement.</summary>
-    private static int[] Draw(Rng rng, int n, int size)
+    private static int[] Draw(SeededRandom rng, int n, int size)
     {
         var rows = new int[size];
         for (int i = 0; i < size; i++) rows[i] = rng.NextInt(n);

@@ -1,3 +1,4 @@
+using Pgml.Engine.Algorithms;
 namespace Pgml.Engine.Forest;
 
 /// <summary>
@@ -24,7 +25,7 @@ internal struct FeaturePicker(int[] features, int knownConstants, int maxFeature
     /// <summary>Features constant in this node, for its children.</summary>
     public readonly int Constants => _totalConstants;
 
-    public bool Next(ref ForestRandom rng, out int feature)
+    public bool Next(SeededRandom rng, out int feature)
     {
         while (_undrawnEnd > _totalConstants && (_visited < maxFeatures || _visited <= _foundConstants + _drawnConstants))
         {

@@ -20,7 +20,7 @@ internal static unsafe class ForestTrainer
         using var grower = new TreeGrower(data.Features.Data, data.NumFeatures, data.LabelPointer, data.TrainRows, classes,
             randomSplits, p, data.CheckInterrupts, output);
         // One seed per tree from the forest's stream: tree t is the same whatever the number of trees after it.
-        var seeds = new ForestRandom(parameters.Seed);
+        var seeds = new SeededRandom(parameters.Seed);
         for (int t = 0; t < parameters.NEstimators; t++) grower.Grow(seeds.NextUInt64());
         return output.Build();
     }

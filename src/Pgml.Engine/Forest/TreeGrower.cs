@@ -1,3 +1,4 @@
+using Pgml.Engine.Algorithms;
 using System.Runtime.InteropServices;
 
 namespace Pgml.Engine.Forest;
@@ -54,7 +55,7 @@ internal sealed unsafe class TreeGrower : IDisposable
     private readonly double[] _xlnx;    // x ln x for integer weights (entropy)
     private readonly double[] _total, _left, _right, _scanLeft, _scanRight;
     private readonly float[] _leafValue;
-    private ForestRandom _rng;
+    private SeededRandom _rng;
     private long _processed, _lastCheck;
     private double _rootWeight;
     private int _treeSamples;
@@ -105,7 +106,7 @@ internal sealed unsafe class TreeGrower : IDisposable
     /// <summary>Grows one tree with its own random stream and appends it to the output.</summary>
     public void Grow(ulong seed)
     {
-        _rng = new ForestRandom(seed);
+        _rng = new SeededRandom(seed);
         _checkInterrupts();
         DrawSamples();
         for (int f = 0; f < _cols; f++) _features[f] = f;
@@ -307,7 +308,7 @@ internal sealed unsafe class TreeGrower : IDisposable
         ulong* sort = _sort + start;
         int* samples = _samples + start;
         var picker = new FeaturePicker(_features, constants, _p.MaxFeatures);
-        while (picker.Next(ref _rng, out int f))
+        while (picker.Next(_rng, out int f))
         {
             float lo = float.PositiveInfinity, hi = float.NegativeInfinity;
             float* column = _x + f;
@@ -489,7 +490,7 @@ internal sealed unsafe class TreeGrower : IDisposable
         int* samples = _samples + start;
         float* xf = _xf + start;
         var picker = new FeaturePicker(_features, constants, _p.MaxFeatures);
-        while (picker.Next(ref _rng, out int f))
+        while (picker.Next(_rng, out int f))
         {
             float lo = float.PositiveInfinity, hi = float.NegativeInfinity;
             float* column = _x + f;

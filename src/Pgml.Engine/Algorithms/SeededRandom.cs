@@ -1,15 +1,16 @@
-namespace Pgml.Engine.Clustering;
+namespace Pgml.Engine.Algorithms;
 
 /// <summary>
-/// xoshiro256** seeded through SplitMix64: the random numbers of k-means' initialisation and mini-batches. Its own code,
-/// so a random_state gives the same model on every .NET version. (NumPy's stream is not reproduced: pgml's k-means
-/// with random_state = 0 is not scikit-learn's with random_state = 0, only as good.)
+/// xoshiro256** seeded through SplitMix64: the random numbers of every C# algorithm (k-means' initialisation and
+/// mini-batches, forests' bootstraps, features and thresholds). pgml's own code, so a random_state gives the same model
+/// on every .NET version (System.Random's algorithm may change). NumPy's stream is not reproduced: pgml's k-means with
+/// random_state = 0 is not scikit-learn's with random_state = 0, only as good.
 /// </summary>
-internal sealed class Rng
+internal sealed class SeededRandom
 {
     private ulong _s0, _s1, _s2, _s3;
 
-    public Rng(ulong seed)
+    public SeededRandom(ulong seed)
     {
         _s0 = SplitMix(ref seed);
         _s1 = SplitMix(ref seed);
@@ -19,7 +20,7 @@ internal sealed class Rng
 
     /// <summary>scikit-learn's random_state: a seed, or null for seed 0 (unlike scikit-learn's fresh seed, so that
     /// training the same rows twice gives the same model).</summary>
-    public static Rng FromRandomState(long? randomState) => new(unchecked((ulong)(randomState ?? 0)));
+    public static SeededRandom FromRandomState(long? randomState) => new(unchecked((ulong)(randomState ?? 0)));
 
     private static ulong SplitMix(ref ulong x)
     {
@@ -41,6 +42,10 @@ internal sealed class Rng
         _s3 = ulong.RotateLeft(_s3, 45);
         return result;
     }
+
+    /// <summary>Uniform in [low, high) (high > low); Lemire's multiply-shift on 32 bits, bias below 2^-32 (faster than
+    /// <see cref="NextInt"/> where that bias does not matter).</summary>
+    public int Next(int low, int high) => low + (int)(((NextUInt64() >> 32) * (ulong)(uint)(high - low)) >> 32);
 
     /// <summary>Uniform in [0, 1) with 53 random bits.</summary>
     public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
