@@ -3,12 +3,13 @@ using System.Text.Json;
 
 namespace Pgml.Engine.Algorithms;
 
-public enum HyperparameterType { Number, Integer, Boolean, Choice, NumberOrChoice }
+public enum HyperparameterType { Number, Integer, Boolean, Choice, NumberOrChoice, CountOrFraction }
 
 /// <summary>
 /// One accepted hyperparameter: scikit-learn's name, type, default and valid range. A null default means the key may
 /// be JSON null (scikit-learn's None, e.g. max_depth or random_state). <see cref="Ignored"/> keys are accepted for
-/// compatibility and have no effect (n_jobs, verbose); the caller may say so.
+/// compatibility and have no effect (n_jobs, verbose); their JSON text is kept (<see cref="Hyperparameters.Get"/>) so
+/// that an algorithm can refuse a value other than the default.
 /// </summary>
 public sealed record HyperparameterSpec(
     string Name, HyperparameterType Type, object? Default,
@@ -33,6 +34,14 @@ public sealed record HyperparameterSpec(
         bool minExclusive = false, double max = double.PositiveInfinity) =>
         new(name, HyperparameterType.NumberOrChoice, @default, min, minExclusive, max, Choices: choices);
 
+    /// <summary>
+    /// scikit-learn's int-or-float parameters (min_samples_leaf, max_features, max_samples): an integer literal is a
+    /// count (at least <paramref name="minCount"/>, read as a long), a literal with a decimal point or exponent is a
+    /// fraction in (0, 1) or (0, 1] (read as a double), so 1 means one and 1.0 means all; or one of some words.
+    /// </summary>
+    public static HyperparameterSpec CountOrFraction(string name, object? @default, long minCount, bool fractionUpToOne, params string[] words) =>
+        new(name, HyperparameterType.CountOrFraction, @default, minCount, false, 1, !fractionUpToOne, Choices: words);
+
     public static HyperparameterSpec Accepted(string name) => new(name, HyperparameterType.NumberOrChoice, null, Ignored: true);
 
     public string Describe()
@@ -43,6 +52,8 @@ public sealed record HyperparameterSpec(
             HyperparameterType.Choice => string.Join(" | ", Choices!.Select(c => $"\"{c}\"")),
             HyperparameterType.Integer => "an integer" + Range(),
             HyperparameterType.Number => "a number" + Range(),
+            HyperparameterType.CountOrFraction => string.Concat(Choices!.Select(c => $"\"{c}\" | ")) +
+                $"an integer >= {Min.ToString(CultureInfo.InvariantCulture)} or a fraction in (0, 1{(MaxExclusive ? ")" : "]")}",
             _ => Ignored ? "anything (accepted, no effect)" : string.Join(" | ", Choices!.Select(c => $"\"{c}\"")) + " or a number" + Range(),
         };
         return Default is null && !Ignored ? range + " or null" : range;
@@ -109,6 +120,7 @@ public sealed class Hyperparameters
                 if (spec.Ignored)
                 {
                     ignored.Add(p.Name);
+                    if (p.Value.ValueKind != JsonValueKind.Null) result._values[p.Name] = p.Value.GetRawText();
                     continue;
                 }
                 result._values[p.Name] = Convert(algorithm, spec, p.Value);
@@ -178,8 +190,9 @@ public sealed class Hyperparameters
     {
         InvalidParameterException Bad() => new(
             $"{algorithm} hyperparameter \"{spec.Name}\" must be {spec.Describe()}, got {ParameterText.Describe(value)}",
-            spec.Default is null ? $"Remove \"{spec.Name}\" to use the default." :
-                $"Remove \"{spec.Name}\" to use the default ({FormatDefault(spec.Default)}).");
+            (spec.Default is null ? $"Remove \"{spec.Name}\" to use the default." :
+                $"Remove \"{spec.Name}\" to use the default ({FormatDefault(spec.Default)}).")
+            + (spec.Type == HyperparameterType.CountOrFraction ? " Write a fraction with a decimal point (1.0 is all, 1 is one)." : ""));
         if (value.ValueKind == JsonValueKind.Null)
             return spec.Default is null ? null : throw Bad();
         switch (spec.Type)
@@ -196,13 +209,28 @@ public sealed class Hyperparameters
             case HyperparameterType.Number:
                 if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out double d) || !double.IsFinite(d) || !InRange(spec, d)) throw Bad();
                 return d;
+            case HyperparameterType.CountOrFraction:
+            {
+                if (value.ValueKind == JsonValueKind.String)
+                    return spec.Choices!.Contains(value.GetString()!) ? value.GetString() : throw Bad();
+                if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out double x) || !double.IsFinite(x)) throw Bad();
+                if (IsIntegerLiteral(value))
+                    return x >= spec.Min && x <= int.MaxValue ? (long)x : throw Bad();
+                return x > 0 && (spec.MaxExclusive ? x < 1 : x <= 1) ? x : throw Bad();
+            }
             default:
                 if (value.ValueKind == JsonValueKind.String)
                     return spec.Choices!.Contains(value.GetString()!) ? value.GetString() : throw Bad();
                 if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out double n) || !double.IsFinite(n) || !InRange(spec, n)) throw Bad();
-                return n == Math.Floor(n) && Math.Abs(n) < 9e15 && !value.GetRawText().Contains('.') && !value.GetRawText().Contains('e', StringComparison.OrdinalIgnoreCase)
-                    ? (object)(long)n : n;
+                return n == Math.Floor(n) && Math.Abs(n) < 9e15 && IsIntegerLiteral(value) ? (object)(long)n : n;
         }
+    }
+
+    /// <summary>Written without a decimal point or exponent: JSON has one number type, scikit-learn tells 1 from 1.0.</summary>
+    private static bool IsIntegerLiteral(JsonElement v)
+    {
+        string raw = v.GetRawText();
+        return !raw.Contains('.') && !raw.Contains('e', StringComparison.OrdinalIgnoreCase);
     }
 
     private static bool InRange(HyperparameterSpec s, double v) =>

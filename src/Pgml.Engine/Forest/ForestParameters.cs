@@ -50,11 +50,11 @@ public sealed record ForestParameters
             ? HyperparameterSpec.Choice("criterion", "gini", "gini", "entropy", "log_loss")
             : HyperparameterSpec.Choice("criterion", "squared_error", "squared_error", "friedman_mse", "absolute_error", "poisson"),
         HyperparameterSpec.Integer("max_depth", null, min: 1, max: int.MaxValue),
-        HyperparameterSpec.NumberOrChoice("min_samples_split", 2L, [], min: 0, minExclusive: true),
-        HyperparameterSpec.NumberOrChoice("min_samples_leaf", 1L, [], min: 0, minExclusive: true),
+        HyperparameterSpec.CountOrFraction("min_samples_split", 2L, minCount: 2, fractionUpToOne: true),
+        HyperparameterSpec.CountOrFraction("min_samples_leaf", 1L, minCount: 1, fractionUpToOne: false),
         HyperparameterSpec.Number("min_weight_fraction_leaf", 0.0, min: 0, max: 0.5),
         // Default null here so that JSON null (all features) is accepted; the task's default is applied in Parse.
-        HyperparameterSpec.NumberOrChoice("max_features", null, MaxFeaturesWords, min: 0, minExclusive: true),
+        HyperparameterSpec.CountOrFraction("max_features", null, minCount: 1, fractionUpToOne: true, MaxFeaturesWords),
         HyperparameterSpec.Integer("max_leaf_nodes", null, min: 2, max: int.MaxValue),
         HyperparameterSpec.Number("min_impurity_decrease", 0.0, min: 0),
         HyperparameterSpec.Boolean("bootstrap", !extraTrees),
@@ -63,7 +63,7 @@ public sealed record ForestParameters
         HyperparameterSpec.Boolean("warm_start", false),
         HyperparameterSpec.Accepted("class_weight"),
         HyperparameterSpec.Number("ccp_alpha", 0.0, min: 0),
-        HyperparameterSpec.NumberOrChoice("max_samples", null, [], min: 0, minExclusive: true),
+        HyperparameterSpec.CountOrFraction("max_samples", null, minCount: 1, fractionUpToOne: true),
         HyperparameterSpec.Accepted("n_jobs"),
         HyperparameterSpec.Accepted("verbose"),
     ];
@@ -75,9 +75,8 @@ public sealed record ForestParameters
             throw new UnsupportedException($"{algorithm} does not support {TaskNames.Name(task)}",
                 $"{algorithm} supports regression and classification.");
         var specs = Specs(task, extraTrees);
-        var dual = ReadDualNumbers(json, algorithm);
         var p = Hyperparameters.Parse(json, algorithm, specs);
-        object? Given(string key, object? @default) => dual.TryGetValue(key, out var v) ? v : @default;
+        object? Given(string key, object? @default) => p.IsGiven(key) ? p.Get(key) : @default;
 
         if (p.Boolean("oob_score"))
             throw new UnsupportedException($"{algorithm}: oob_score is not implemented in pgml",
@@ -85,7 +84,7 @@ public sealed record ForestParameters
         if (p.Boolean("warm_start"))
             throw new UnsupportedException($"{algorithm}: warm_start is not implemented in pgml (every pgml.train fits a new forest)",
                 "Remove \"warm_start\" or set it to false.");
-        if (dual.ContainsKey("class_weight"))
+        if (p.Get("class_weight") is not null)   // accepted only as null; the parser keeps any other value's JSON
             throw new UnsupportedException($"{algorithm}: class_weight is not implemented in pgml; only null (every row weighs 1) is accepted",
                 "Remove \"class_weight\".");
         if (p.Number("ccp_alpha") != 0)
@@ -139,70 +138,6 @@ public sealed record ForestParameters
         double d => new CountOrFraction(null, d),
         _ => throw new InvalidOperationException($"unexpected value {v}"),
     };
-
-    // scikit-learn reads 1 and 1.0 differently for these (a count vs a fraction), so the JSON literal decides: an
-    // integer literal is a count (long), a literal with '.' or an exponent is a fraction (double). Read here from the
-    // JSON itself, because the generic parser's value does not keep that distinction.
-    private static readonly (string Key, long MinCount, bool FractionClosedAtOne, bool Nullable, string[] Words)[] DualKeys =
-    [
-        ("min_samples_split", 2, true, false, []),
-        ("min_samples_leaf", 1, false, false, []),
-        ("max_features", 1, true, true, MaxFeaturesWords),
-        ("max_samples", 1, true, true, []),
-    ];
-
-    private static Dictionary<string, object?> ReadDualNumbers(string? json, string algorithm)
-    {
-        var values = new Dictionary<string, object?>(StringComparer.Ordinal);
-        if (string.IsNullOrWhiteSpace(json)) return values;
-        JsonDocument doc;
-        try { doc = JsonDocument.Parse(json); }
-        catch (JsonException) { return values; }   // Hyperparameters.Parse reports it
-        using (doc)
-        {
-            if (doc.RootElement.ValueKind != JsonValueKind.Object) return values;
-            // class_weight is accepted only as null; the generic parser does not keep an accepted key's value
-            if (doc.RootElement.TryGetProperty("class_weight", out var classWeight) && classWeight.ValueKind != JsonValueKind.Null)
-                values["class_weight"] = classWeight.GetRawText();
-            foreach (var (key, minCount, closedAtOne, nullable, words) in DualKeys)
-            {
-                if (!doc.RootElement.TryGetProperty(key, out var v)) continue;
-                string rule = (words.Length > 0 ? string.Join(" | ", words.Select(w => $"\"{w}\"")) + ", " : "")
-                    + $"an integer >= {minCount} or a fraction in (0, 1{(closedAtOne ? "]" : ")")}" + (nullable ? ", or null" : "");
-                bool ok = v.ValueKind switch
-                {
-                    JsonValueKind.Null => nullable,
-                    JsonValueKind.String => words.Contains(v.GetString()),
-                    JsonValueKind.Number => IsCountOrFraction(v, minCount, closedAtOne),
-                    _ => false,
-                };
-                if (!ok)
-                    throw new InvalidParameterException(
-                        $"{algorithm} hyperparameter \"{key}\" must be {rule}, got {ParameterText.Describe(v)}",
-                        $"Remove \"{key}\" to use scikit-learn's default; write a fraction with a decimal point (1.0 is all, 1 is one).");
-                values[key] = v.ValueKind switch
-                {
-                    JsonValueKind.Null => null,
-                    JsonValueKind.String => v.GetString(),
-                    _ => IsIntegerLiteral(v) ? (object)(long)v.GetDouble() : v.GetDouble(),   // (object): a long, not widened to double
-                };
-            }
-        }
-        return values;
-    }
-
-    private static bool IsIntegerLiteral(JsonElement v)
-    {
-        string raw = v.GetRawText();
-        return !raw.Contains('.') && !raw.Contains('e', StringComparison.OrdinalIgnoreCase);
-    }
-
-    private static bool IsCountOrFraction(JsonElement v, long minCount, bool closedAtOne)
-    {
-        if (!v.TryGetDouble(out double d) || !double.IsFinite(d)) return false;
-        if (IsIntegerLiteral(v)) return d >= minCount && d <= int.MaxValue;
-        return d > 0 && (closedAtOne ? d <= 1 : d < 1);
-    }
 
     /// <summary>The values that depend on the training set, checked against it.</summary>
     public ResolvedForestParameters Resolve(string algorithm, long rows, int features, TaskKind task)
