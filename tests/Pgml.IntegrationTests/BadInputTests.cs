@@ -222,6 +222,33 @@ public sealed class BadInputTests(PgCluster cluster)
     }
 
     [Fact]
+    public void CorruptStoredLightGbmModelFallsBackToItsTextModel()
+    {
+        using var c = Setup();
+        PgCluster.Exec(c, "DROP TABLE IF EXISTS bad_corrupt_lgb; CREATE TABLE bad_corrupt_lgb AS SELECT i::real AS x, (i % 7)::real AS y FROM generate_series(1, 200) i");
+        PgCluster.Exec(c, "SELECT * FROM pgml.train('bad corrupt lgb', 'regression', 'bad_corrupt_lgb', 'y', algorithm => 'lightgbm', hyperparams => '{\"n_estimators\": 5, \"min_data_in_leaf\": 5}')");
+        const string model = "(SELECT max(m.id) FROM pgml.models m JOIN pgml.projects p ON p.id = m.project_id WHERE p.name = 'bad corrupt lgb')";
+        const string predict = "SELECT pgml.predict('bad corrupt lgb', ARRAY[20]::real[])";
+        float good = PgCluster.Scalar<float>(c, predict);
+
+        // damaged pgml bytes: a WARNING, and LightGBM's own text model (the source of truth) answers the same
+        PgCluster.Exec(c, $"UPDATE pgml.files SET data = 'PGMLMODL garbage' WHERE path = 'estimator.compiled' AND model_id = {model}");
+        var warnings = new List<string>();
+        c.Notice += (_, e) => warnings.Add(e.Notice.MessageText);
+        Assert.Equal(good, PgCluster.Scalar<float>(c, predict));
+        Assert.Contains(warnings, w => w.Contains("compiled trees") && w.Contains("LightGBM text model"));
+
+        // a C#-only algorithm has no second copy: damaged bytes are a clear error
+        PgCluster.Exec(c, "SELECT * FROM pgml.train('bad corrupt ridge', 'regression', 'bad_corrupt_lgb', 'y', algorithm => 'ridge')");
+        PgCluster.Exec(c, "UPDATE pgml.files SET data = 'PGMLMODL garbage' WHERE path = 'estimator.compiled' AND model_id = " +
+            "(SELECT max(m.id) FROM pgml.models m JOIN pgml.projects p ON p.id = m.project_id WHERE p.name = 'bad corrupt ridge')");
+        var e = Assert.Throws<PostgresException>(() => PgCluster.Scalar<float>(c, "SELECT pgml.predict('bad corrupt ridge', ARRAY[20]::real[])"));
+        Assert.Equal("22P03", e.SqlState);
+        Assert.False(string.IsNullOrEmpty(e.Hint));
+        Assert.Equal(1, PgCluster.Scalar<int>(c, "SELECT 1"));
+    }
+
+    [Fact]
     public void SupervisedTaskWithoutLabelColumn()
     {
         var e = Fails(Train("'bad', 'regression', 'bad_ok', algorithm => 'xgboost'"), "22023", "y_column_name is required");

@@ -40,19 +40,23 @@ public sealed unsafe class AlgorithmCandidateEvaluator : ICandidateEvaluator
 
     public void Validate(string hyperparamsJson) => _algorithm.Validate(hyperparamsJson, _task);
 
+    /// <summary>Copies rows (and their labels, from <paramref name="at"/> on) to the end of the fold's matrix.</summary>
+    private void Append(NativeMatrix fold, float[]? foldLabels, ReadOnlySpan<long> rows, long at)
+    {
+        foreach (long r in rows)
+        {
+            fold.AppendRow(_x.Row(r));
+            if (foldLabels is not null) foldLabels[at++] = _labels[r];
+        }
+    }
+
     public double FitAndScore(string hyperparamsJson, ReadOnlySpan<long> trainRows, ReadOnlySpan<long> validationRows, Action checkInterrupts)
     {
         long n = trainRows.Length + validationRows.Length;
         using var fold = new NativeMatrix(_x.Columns, n);
         var foldLabels = _labels == null ? null : new float[n];
-        long at = 0;
-        foreach (var rows in new[] { trainRows.ToArray(), validationRows.ToArray() })
-            foreach (long r in rows)
-            {
-                fold.AppendRow(_x.Row(r));
-                if (foldLabels is not null) foldLabels[at] = _labels[r];
-                at++;
-            }
+        Append(fold, foldLabels, trainRows, 0);
+        Append(fold, foldLabels, validationRows, trainRows.Length);
         fixed (float* y = foldLabels)
         {
             var set = new TrainingSet(fold, y, trainRows.Length, _task, _numClasses, checkInterrupts);

@@ -47,4 +47,14 @@ public interface IAlgorithm
     /// <see cref="TrainingSet.CheckInterrupts"/> throws propagate.
     /// </summary>
     TrainedModel Train(string hyperparamsJson, TrainingSet data);
+
+    /// <summary>
+    /// The library's own model file this algorithm stores beside pgml's bytes and treats as the source of truth
+    /// (XGBoost's estimator.json, LightGBM's estimator.txt), or null when pgml's bytes are the only form.
+    /// </summary>
+    string? NativeFile => null;
+
+    /// <summary>Rebuilds the predictor from <see cref="NativeFile"/>'s bytes, when pgml's bytes are missing or damaged.</summary>
+    IPredictor FromNativeFile(byte[] data, TaskKind task) =>
+        throw new UnsupportedException($"{Name} stores no library-native model to load from");
 }

@@ -80,8 +80,12 @@ public sealed class LightGbmAlgorithm : IAlgorithm
         var task = ToTask(data.Task);
         var parameters = LightGbmParameters.Parse(hyperparamsJson, task);
         byte[] text = LightGbmTrainer.Train(data.Features, data.AllLabels, data.TrainRows, task, data.NumClasses, parameters, data.CheckInterrupts);
-        return new TrainedModel(new LightGbmPredictor(Encoding.UTF8.GetString(text), data.Task), [new ModelFile(NativeFile, text)]);
+        return new TrainedModel(FromNativeFile(text, data.Task), [new ModelFile(NativeFile, text)]);
     }
+
+    string? IAlgorithm.NativeFile => NativeFile;
+
+    public IPredictor FromNativeFile(byte[] data, TaskKind task) => new LightGbmPredictor(Encoding.UTF8.GetString(data), task);
 
     private static LightGbmTask ToTask(TaskKind task) => task switch
     {

@@ -23,8 +23,12 @@ public class XGBoostAlgorithm : IAlgorithm
         var task = ToXGBoostTask(data.Task);
         var parameters = XGBoostParameters.Parse(Rewrite(hyperparamsJson), task);
         byte[] json = XGBoostTrainer.Train(data.Features, data.AllLabels, data.TrainRows, task, data.NumClasses, parameters, data.CheckInterrupts);
-        return new TrainedModel(new XGBoostPredictor(TreeEnsemble.FromXGBoostJson(json), data.Task), [new ModelFile(NativeFile, json)]);
+        return new TrainedModel(FromNativeFile(json, data.Task), [new ModelFile(NativeFile, json)]);
     }
+
+    string? IAlgorithm.NativeFile => NativeFile;
+
+    public IPredictor FromNativeFile(byte[] data, TaskKind task) => new XGBoostPredictor(TreeEnsemble.FromXGBoostJson(data), task);
 
     /// <summary>Hyperparameters as XGBoost should see them (the random forest variant changes them).</summary>
     protected virtual string? Rewrite(string? hyperparamsJson) => hyperparamsJson;

@@ -3,13 +3,13 @@ using Pgml.Extension.Interop;
 namespace Pgml.Extension.Catalog;
 
 /// <summary>
-/// pgml.files: a model's bytes. The estimator is stored in its library's own format (XGBoost JSON), loadable by
-/// XGBoost itself, and is the source of truth; beside it, pgml's metadata (task, features, classes) as JSON and the
-/// compiled trees (Pgml.Engine's versioned binary form), which load in microseconds instead of milliseconds.
+/// pgml.files: a model's bytes. estimator.compiled is pgml's versioned binary form of every model (IPredictor.ToBytes),
+/// which loads in microseconds; XGBoost and LightGBM models also keep their library's own file (estimator.json,
+/// estimator.txt), loadable by the library itself and the source of truth; beside them pgml's metadata (task,
+/// features, classes) as JSON and the fitted preprocessing.
 /// </summary>
 internal static class Files
 {
-    public const string EstimatorPath = "estimator.json";
     public const string CompiledPath = "estimator.compiled";
     public const string PipelinePath = Engine.Preprocessing.FittedPipeline.FileName;
 
@@ -28,6 +28,14 @@ internal static class Files
             files[(Spi.Text(r, 1)!, (int)Spi.Int64(r, 2)!.Value)] = Spi.Bytes(r, 3)!;
         return files;
     }
+
+    /// <summary>What a library-native model file is, for messages.</summary>
+    public static string Describe(string path) => path switch
+    {
+        Engine.XGBoost.XGBoostAlgorithm.NativeFile => "XGBoost JSON",
+        Engine.LightGbm.LightGbmAlgorithm.NativeFile => "LightGBM text model",
+        _ => path,
+    };
 
     public static bool ModelExists(long modelId) =>
         Spi.Query("SELECT 1 FROM pgml.models WHERE id = $1", 1, SqlArg.Of(modelId)) > 0;

@@ -97,7 +97,7 @@ internal static class ModelCache
         var algorithm = AlgorithmRegistry.Find(metadata.Algorithm, metadata.Task);
         var targets = new IPredictor[Math.Max(1, metadata.Targets.Count)];
         for (int t = 0; t < targets.Length; t++)
-            targets[t] = LoadPredictor(id, t, metadata, files.GetValueOrDefault((Catalog.Files.CompiledPath, t)));
+            targets[t] = LoadPredictor(id, t, metadata, algorithm, files.GetValueOrDefault((Catalog.Files.CompiledPath, t)));
         var transform = files.TryGetValue((Catalog.Files.PipelinePath, 0), out var pipeline) ? Pipelines.Load(pipeline) : null;
         var model = new LoadedModel(id, metadata, targets, new FeatureEncoder(metadata, transform), algorithm.AcceptsMissingValues);
         ById[id] = model;
@@ -108,32 +108,29 @@ internal static class ModelCache
     }
 
     /// <summary>
-    /// The model's bytes in pgml's format when they are there and sound. For XGBoost, whose JSON is the source of truth,
-    /// a missing or damaged compiled form falls back to the JSON (the model still predicts); for the others a damaged
-    /// model is an error.
+    /// The model's bytes in pgml's format when they are there and sound. An algorithm that stores its library's own
+    /// model (XGBoost's JSON, LightGBM's text), the source of truth, falls back to it when pgml's bytes are missing or
+    /// damaged, so the model still predicts; for the others a damaged model is an error.
     /// </summary>
-    private static IPredictor LoadPredictor(long id, int target, ModelMetadata metadata, byte[]? compiled)
+    private static IPredictor LoadPredictor(long id, int target, ModelMetadata metadata, IAlgorithm algorithm, byte[]? compiled)
     {
-        bool xgboost = metadata.Algorithm is "xgboost" or "xgboost_random_forest";
+        string? native = algorithm.NativeFile;
         if (compiled is not null)
         {
             try
             {
                 return ModelFormats.Load(compiled, metadata.Task);
             }
-            catch (Engine.ModelFormatException e) when (xgboost)
+            catch (Engine.ModelFormatException e) when (native is not null)
             {
-                Pg.Log(Pg.Level.Warning, $"pgml: the compiled trees of model {id} are unusable ({e.Message}); loading its XGBoost JSON instead");
+                Pg.Log(Pg.Level.Warning, $"pgml: the compiled trees of model {id} are unusable ({e.Message}); loading its {Catalog.Files.Describe(native)} instead");
             }
         }
-        else if (!xgboost)
-        {
-            throw new PgmlException(SqlState.InvalidBinaryRepresentation,
-                $"model {id} is incomplete: pgml.files lacks its {Catalog.Files.CompiledPath} (part {target})", "Retrain the model.");
-        }
-        var json = Catalog.Files.Load(id, Catalog.Files.EstimatorPath).GetValueOrDefault((Catalog.Files.EstimatorPath, target))
-            ?? throw new PgmlException(SqlState.InvalidBinaryRepresentation,
-                $"model {id} is incomplete: pgml.files lacks its {Catalog.Files.EstimatorPath} (part {target})", "Retrain the model.");
-        return new Engine.XGBoost.XGBoostPredictor(TreeEnsemble.FromXGBoostJson(json), metadata.Task);
+        string missing = native ?? Catalog.Files.CompiledPath;
+        var bytes = native is null ? null : Catalog.Files.Load(id, native).GetValueOrDefault((native, target));
+        return bytes is null
+            ? throw new PgmlException(SqlState.InvalidBinaryRepresentation,
+                $"model {id} is incomplete: pgml.files lacks its {missing} (part {target})", "Retrain the model.")
+            : algorithm.FromNativeFile(bytes, metadata.Task);
     }
 }

@@ -41,4 +41,15 @@ public class ModelBinaryTests
         Assert.Throws<ModelFormatException>(() => { var r = ModelReader.Open(bytes); r.Floats(); });
         Assert.Throws<ModelFormatException>(() => { var r = ModelReader.Open(bytes); r.End(); });
     }
+
+    [Fact]
+    public void Unknown_format_and_newer_version_are_refused_with_a_hint()
+    {
+        var unknown = Assert.Throws<ModelFormatException>(() => ModelFormats.Load(new ModelWriter("nosuch", 1).Int32(1).ToBytes(), Models.TaskKind.Regression));
+        Assert.Contains("\"nosuch\" is unknown", unknown.Message);
+        Assert.Contains("Upgrade pgml", unknown.Hint);
+        var newer = Assert.Throws<ModelFormatException>(() => ModelFormats.Load(new ModelWriter("lightgbm", 99).Int32(0).String("x").ToBytes(), Models.TaskKind.Regression));
+        Assert.Contains("version 99", newer.Message);
+        Assert.Throws<ModelFormatException>(() => ModelFormats.Load(new ModelWriter("lightgbm", 1).Int32(0).String("x").Int32(5).ToBytes(), Models.TaskKind.Regression));
+    }
 }
