@@ -29,6 +29,15 @@ internal static class LinearHyperparameters
         return p;
     }
 
+    /// <summary>The task's table (an algorithm with both tasks), parsed with the shared refusals.</summary>
+    public static Hyperparameters Parse(string? json, string algorithm, TaskKind task,
+        IReadOnlyList<HyperparameterSpec> regression, IReadOnlyList<HyperparameterSpec> classification) => task switch
+    {
+        TaskKind.Regression => Parse(json, algorithm, regression),
+        TaskKind.Classification => Parse(json, algorithm, classification),
+        _ => throw TaskNotSupported(algorithm, task),
+    };
+
     private static bool SupportsPositive(string algorithm) => algorithm is "lasso" or "elastic_net";
     private static bool DualDefault(string algorithm) => algorithm == "linear_svm";
 

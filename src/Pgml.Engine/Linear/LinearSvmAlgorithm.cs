@@ -47,12 +47,8 @@ public sealed class LinearSvmAlgorithm : IAlgorithm
 
     public void Validate(string hyperparamsJson, TaskKind task) => Parse(hyperparamsJson, task);
 
-    private static Hyperparameters Parse(string? json, TaskKind task) => task switch
-    {
-        TaskKind.Regression => LinearHyperparameters.Parse(json, AlgorithmName, RegressionSpecs),
-        TaskKind.Classification => LinearHyperparameters.Parse(json, AlgorithmName, ClassificationSpecs),
-        _ => throw TaskNotSupported(AlgorithmName, task),
-    };
+    private static Hyperparameters Parse(string? json, TaskKind task) =>
+        LinearHyperparameters.Parse(json, AlgorithmName, task, RegressionSpecs, ClassificationSpecs);
 
     public TrainedModel Train(string hyperparamsJson, TrainingSet data)
     {
