@@ -68,7 +68,9 @@ CREATE TABLE pgml.files (
     part INTEGER NOT NULL,
     created_at TIMESTAMP WITHOUT TIME ZONE NOT NULL DEFAULT clock_timestamp(),
     updated_at TIMESTAMP WITHOUT TIME ZONE NOT NULL DEFAULT clock_timestamp(),
-    data BYTEA NOT NULL
+    -- lz4: a model's floats shrink ~40% for 1.3x the time of storing them raw; pglz (the default) took 5x lz4's time
+    -- for a value 12% smaller (a 209 MB forest: 1.35 s raw, 1.75 s lz4, 8.8 s pglz)
+    data BYTEA COMPRESSION lz4 NOT NULL
 );
 CREATE UNIQUE INDEX files_model_id_path_part_idx ON pgml.files (model_id, path, part);
 

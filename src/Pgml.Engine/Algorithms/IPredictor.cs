@@ -36,4 +36,10 @@ public interface IPredictor
 
     /// <summary>The model in pgml's versioned binary form (see <see cref="ModelBinary"/>), loadable by <see cref="ModelFormats.Load"/>.</summary>
     byte[] ToBytes();
+
+    /// <summary>
+    /// The same bytes in native memory, for storing: models that can be hundreds of megabytes (forests) write them
+    /// there directly instead of onto the backend's capped managed heap; the others copy <see cref="ToBytes"/>.
+    /// </summary>
+    Data.NativeList<byte> ToNativeBytes() => new(ToBytes());
 }

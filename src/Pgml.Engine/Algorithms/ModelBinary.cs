@@ -14,16 +14,22 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
+using System.Runtime.CompilerServices;
+using Pgml.Engine.Data;
 
 namespace Pgml.Engine.Algorithms;
 
-/// <summary>Builds a model's bytes: the envelope around primitives written in order.</summary>
-public sealed class ModelWriter
+/// <summary>
+/// Builds a model's bytes: the envelope around primitives written in order. The bytes grow in native memory (a large
+/// forest's model is hundreds of megabytes, which must not sit on the backend's capped managed heap);
+/// <see cref="ToNative"/> hands them over without a copy, <see cref="ToBytes"/> copies them into an array.
+/// </summary>
+public sealed class ModelWriter : IDisposable
 {
     public const uint EnvelopeVersion = 1;
     public const int HeaderSize = 40;
     public const int NameSize = 16;
-    private readonly MemoryStream _payload = new();
+    private NativeList<byte>? _bytes;
     private readonly string _format;
     private readonly uint _version;
 
@@ -33,12 +39,16 @@ public sealed class ModelWriter
             throw new ArgumentException($"format name \"{format}\" must be 1..{NameSize} printable ASCII characters", nameof(format));
         _format = format;
         _version = version;
+        _bytes = new NativeList<byte>(4096);
+        _bytes.Append(HeaderSize).Clear();   // filled in by ToNative, when the payload's length is known
     }
 
     public static ReadOnlySpan<byte> Magic => "PGMLMODL"u8;
 
-    public ModelWriter Int32(int v) { Span<byte> b = stackalloc byte[4]; BinaryPrimitives.WriteInt32LittleEndian(b, v); _payload.Write(b); return this; }
-    public ModelWriter Int64(long v) { Span<byte> b = stackalloc byte[8]; BinaryPrimitives.WriteInt64LittleEndian(b, v); _payload.Write(b); return this; }
+    private NativeList<byte> Bytes => _bytes ?? throw new InvalidOperationException("the model writer has already produced its bytes");
+
+    public ModelWriter Int32(int v) { BinaryPrimitives.WriteInt32LittleEndian(Bytes.Append(4), v); return this; }
+    public ModelWriter Int64(long v) { BinaryPrimitives.WriteInt64LittleEndian(Bytes.Append(8), v); return this; }
     public ModelWriter Float(float v) => Int32(BitConverter.SingleToInt32Bits(v));
     public ModelWriter Double(double v) => Int64(BitConverter.DoubleToInt64Bits(v));
 
@@ -46,30 +56,55 @@ public sealed class ModelWriter
     {
         var bytes = Encoding.UTF8.GetBytes(s);
         Int32(bytes.Length);
-        _payload.Write(bytes);
+        Bytes.AddRange(bytes);
         return this;
     }
 
     /// <summary>An array: its length, then its values.</summary>
-    public ModelWriter Floats(ReadOnlySpan<float> v) { Int32(v.Length); _payload.Write(MemoryMarshal.AsBytes(v)); return this; }
-    public ModelWriter Doubles(ReadOnlySpan<double> v) { Int32(v.Length); _payload.Write(MemoryMarshal.AsBytes(v)); return this; }
-    public ModelWriter Ints(ReadOnlySpan<int> v) { Int32(v.Length); _payload.Write(MemoryMarshal.AsBytes(v)); return this; }
+    public ModelWriter Floats(ReadOnlySpan<float> v) { v.CopyTo(Array<float>(v.Length)); return this; }
+    public ModelWriter Doubles(ReadOnlySpan<double> v) { v.CopyTo(Array<double>(v.Length)); return this; }
+    public ModelWriter Ints(ReadOnlySpan<int> v) { v.CopyTo(Array<int>(v.Length)); return this; }
 
-    public byte[] ToBytes()
+    /// <summary>
+    /// An array of <paramref name="count"/> values the caller fills in place (no intermediate array); the span is
+    /// valid until the next write, which may move the buffer.
+    /// </summary>
+    public Span<T> Array<T>(int count) where T : unmanaged
     {
         if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("pgml models need a little-endian CPU");
-        long p = _payload.Length;
-        var bytes = new byte[HeaderSize + p + 8];
-        Span<byte> s = bytes;
+        Int32(count);
+        return MemoryMarshal.Cast<byte, T>(Bytes.Append(checked(count * Unsafe.SizeOf<T>())));
+    }
+
+    /// <summary>The finished model (header, payload, checksum) in native memory, owned by the caller.</summary>
+    public NativeList<byte> ToNative()
+    {
+        if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("pgml models need a little-endian CPU");
+        var bytes = Bytes;
+        long p = bytes.Count - HeaderSize;
+        if (bytes.Count + 8 > int.MaxValue)
+            throw new InvalidDataException($"the model is {(bytes.Count + 8) >> 20} MB, more than pgml stores (2 GB; PostgreSQL's bytea holds 1 GB)",
+                "Train a smaller model (fewer or shallower trees, fewer neighbours' rows).");
+        Span<byte> s = bytes.AsSpan();
         Magic.CopyTo(s);
         BinaryPrimitives.WriteUInt32LittleEndian(s[8..], EnvelopeVersion);
         Encoding.ASCII.GetBytes(_format, s.Slice(12, NameSize));
         BinaryPrimitives.WriteUInt32LittleEndian(s[28..], _version);
         BinaryPrimitives.WriteInt64LittleEndian(s[32..], p);
-        _payload.GetBuffer().AsSpan(0, (int)p).CopyTo(s[HeaderSize..]);
-        BinaryPrimitives.WriteUInt64LittleEndian(s[(HeaderSize + (int)p)..], Trees.CompiledTreeFormat.XxHash64(s[..(HeaderSize + (int)p)]));
+        ulong hash = Trees.CompiledTreeFormat.XxHash64(s);
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes.Append(8), hash);
+        bytes.TrimExcess();
+        _bytes = null;
         return bytes;
     }
+
+    public byte[] ToBytes()
+    {
+        using var bytes = ToNative();
+        return bytes.AsSpan().ToArray();
+    }
+
+    public void Dispose() => _bytes?.Dispose();
 }
 
 /// <summary>
@@ -141,6 +176,19 @@ public ref struct ModelReader
     public float[] Floats(long expected, string what) => Exactly(Floats(), expected, what);
     public double[] Doubles(long expected, string what) => Exactly(Doubles(), expected, what);
     public int[] Ints(long expected, string what) => Exactly(Ints(), expected, what);
+
+    /// <summary>An array read in place, without a copy (valid while the model's bytes are).</summary>
+    public ReadOnlySpan<T> Values<T>() where T : unmanaged
+    {
+        int size = Unsafe.SizeOf<T>();
+        return MemoryMarshal.Cast<byte, T>(Take(Count(size) * size));
+    }
+
+    public ReadOnlySpan<T> Values<T>(long expected, string what) where T : unmanaged
+    {
+        var values = Values<T>();
+        return values.Length == expected ? values : throw Bad($"{what} has {values.Length} values, expected {expected}");
+    }
 
     private static T[] Exactly<T>(T[] a, long expected, string what) =>
         a.Length == expected ? a : throw Bad($"{what} has {a.Length} values, expected {expected}");

@@ -6,7 +6,7 @@ namespace Pgml.Engine.Forest;
 /// <summary>Trains a forest on a <see cref="TrainingSet"/>: checks the rows, then grows the trees one after another.</summary>
 internal static unsafe class ForestTrainer
 {
-    public static ForestLayout Train(string algorithm, ForestParameters parameters, TrainingSet data, bool randomSplits)
+    public static NativeForest Train(string algorithm, ForestParameters parameters, TrainingSet data, bool randomSplits)
     {
         if (data.TrainRows > int.MaxValue - 1)
             throw new InvalidDataException($"{algorithm} trains on at most {int.MaxValue - 1} rows, got {data.TrainRows}",
@@ -16,13 +16,22 @@ internal static unsafe class ForestTrainer
         var p = parameters.Resolve(algorithm, data.TrainRows, data.NumFeatures, data.Task);
         CheckRows(algorithm, data);
         int classes = data.Task == TaskKind.Classification ? data.NumClasses : 0;
-        var output = new ForestLayoutBuilder(data.NumFeatures, Math.Max(classes, 1));
-        using var grower = new TreeGrower(data.Features.Data, data.NumFeatures, data.LabelPointer, data.TrainRows, classes,
-            randomSplits, p, data.CheckInterrupts, output);
-        // One seed per tree from the forest's stream: tree t is the same whatever the number of trees after it.
-        var seeds = new SeededRandom(parameters.Seed);
-        for (int t = 0; t < parameters.NEstimators; t++) grower.Grow(seeds.NextUInt64());
-        return output.Build();
+        var output = new NativeForest(data.NumFeatures, Math.Max(classes, 1));
+        try
+        {
+            using var grower = new TreeGrower(data.Features.Data, data.NumFeatures, data.LabelPointer, data.TrainRows, classes,
+                randomSplits, p, data.CheckInterrupts, output);
+            // One seed per tree from the forest's stream: tree t is the same whatever the number of trees after it.
+            var seeds = new SeededRandom(parameters.Seed);
+            for (int t = 0; t < parameters.NEstimators; t++) grower.Grow(seeds.NextUInt64());
+            output.TrimExcess();
+            return output;
+        }
+        catch
+        {
+            output.Dispose();   // an interrupted or failed training frees its nodes now, not at the next collection
+            throw;
+        }
     }
 
     /// <summary>scikit-learn's forests refuse NaN and infinity (no missing-value support in 1.2), and so does pgml.</summary>

@@ -5,7 +5,7 @@ namespace Pgml.Engine.Forest;
 
 /// <summary>
 /// Grows CART trees on the training rows of a native float32 matrix, one at a time, into a
-/// <see cref="ForestLayoutBuilder"/>. The rows are never copied: a tree works on an int32 array of row indices (its
+/// <see cref="NativeForest"/>. The rows are never copied: a tree works on an int32 array of row indices (its
 /// in-bag rows, each once, with the bootstrap count as the row's weight, like scikit-learn's sample_weight), which each
 /// split partitions in place, so a node is a range of that array. Scratch memory is native and sized by the row count
 /// (about 30 bytes a row), shared by all trees.
@@ -38,7 +38,7 @@ internal sealed unsafe class TreeGrower : IDisposable
     private readonly bool _random;          // extra trees: one random threshold per feature
     private readonly ResolvedForestParameters _p;
     private readonly Action _checkInterrupts;
-    private readonly ForestLayoutBuilder _out;
+    private readonly NativeForest _out;
 
     // Native scratch, one slot per training row.
     private readonly int* _samples;     // the tree's rows; a node is a range
@@ -61,7 +61,7 @@ internal sealed unsafe class TreeGrower : IDisposable
     private int _treeSamples;
 
     public TreeGrower(float* x, int cols, float* labels, long rows, int classes, bool randomSplits, ResolvedForestParameters p,
-        Action checkInterrupts, ForestLayoutBuilder output)
+        Action checkInterrupts, NativeForest output)
     {
         _x = x;
         _cols = cols;

@@ -14,9 +14,24 @@ internal static class Files
     public const string PipelinePath = Engine.Preprocessing.FittedPipeline.FileName;
 
     /// <summary>Stores a file; a model with several targets stores one estimator per target, as parts 0, 1, ...</summary>
-    public static void Save(long modelId, string path, byte[] data, int part = 0) =>
+    public static void Save(long modelId, string path, byte[] data, int part = 0) => Save(modelId, path, SqlArg.Bytea(data), data.Length, part);
+
+    /// <summary>Stores bytes held in native memory (a model's, which can be hundreds of megabytes) without copying them first.</summary>
+    public static void Save(long modelId, string path, Engine.Data.NativeList<byte> data, int part = 0) =>
+        Save(modelId, path, SqlArg.Bytea(data), data.Count, part);
+
+    private static void Save(long modelId, string path, SqlArg data, long length, int part)
+    {
+        if (length > MaxFileBytes)
+            throw new PgmlException(SqlState.ProgramLimitExceeded,
+                $"the model file {path} is {length >> 20} MB, more than a bytea value holds (1 GB)",
+                "Train a smaller model: fewer or shallower trees (n_estimators, max_depth, min_samples_leaf), or fewer rows for knn.");
         Spi.Execute("INSERT INTO pgml.files (model_id, path, part, data) VALUES ($1, $2, $3::int, $4)",
-            SqlArg.Of(modelId), SqlArg.Of(path), SqlArg.Of((long)part), SqlArg.Bytea(data));
+            SqlArg.Of(modelId), SqlArg.Of(path), SqlArg.Of((long)part), data);
+    }
+
+    /// <summary>PostgreSQL's limit on one field (MaxAllocSize, 1 GB minus one byte, less the varlena header).</summary>
+    private const long MaxFileBytes = 0x3FFFFFFF - 4;
 
     /// <summary>Reads the given files of a model, keyed by (path, part); a missing file is absent from the result.</summary>
     public static Dictionary<(string Path, int Part), byte[]> Load(long modelId, params string[] paths)

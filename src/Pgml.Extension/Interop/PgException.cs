@@ -32,6 +32,7 @@ internal static class SqlState
     // binary representation, an unexpected managed exception an external-routine exception.
     public const string InvalidBinaryRepresentation = "22P03";
     public const string OutOfMemory = "53200";
+    public const string ProgramLimitExceeded = "54000";
     public const string UndefinedFile = "58P01";
     public const string ExternalRoutineException = "38000";
 }

@@ -9,8 +9,16 @@ internal readonly struct SqlArg
     public readonly uint Type;
     public readonly string? Text;
     public readonly byte[]? Bytes;
+    /// <summary>bytea in native memory, passed to PostgreSQL without a managed or native copy (large models).</summary>
+    public readonly Pgml.Engine.Data.NativeList<byte>? NativeBytes;
 
-    private SqlArg(uint type, string? text, byte[]? bytes) { Type = type; Text = text; Bytes = bytes; }
+    private SqlArg(uint type, string? text, byte[]? bytes, Pgml.Engine.Data.NativeList<byte>? nativeBytes = null)
+    {
+        Type = type;
+        Text = text;
+        Bytes = bytes;
+        NativeBytes = nativeBytes;
+    }
 
     public static SqlArg Of(string? value) => new(TypeOid.Text, value, null);
     public static SqlArg Of(long value) => new(TypeOid.Int8, value.ToString(CultureInfo.InvariantCulture), null);
@@ -19,6 +27,7 @@ internal readonly struct SqlArg
     public static SqlArg Of(double value) => new(TypeOid.Float8, value.ToString("R", CultureInfo.InvariantCulture), null);
     public static SqlArg Jsonb(string? json) => new(TypeOid.Jsonb, json, null);
     public static SqlArg Bytea(byte[] bytes) => new(TypeOid.Bytea, null, bytes);
+    public static SqlArg Bytea(Pgml.Engine.Data.NativeList<byte> bytes) => new(TypeOid.Bytea, null, null, bytes);
     public static SqlArg Typed(uint type, string? text) => new(type, text, null);
 }
 
@@ -141,17 +150,22 @@ internal static unsafe class Spi
     private readonly struct NativeParams : IDisposable
     {
         public readonly PgmlParam* Pointer;
-        private readonly int _count;
+        private readonly SqlArg[] _args;
 
         public NativeParams(SqlArg[] args)
         {
-            _count = args.Length;
+            _args = args;
             Pointer = (PgmlParam*)System.Runtime.InteropServices.NativeMemory.AllocZeroed((nuint)Math.Max(1, args.Length), (nuint)sizeof(PgmlParam));
             for (int i = 0; i < args.Length; i++)
             {
                 Pointer[i].TypeOid = args[i].Type;
                 Pointer[i].Length = -1;
-                if (args[i].Bytes is { } b)
+                if (args[i].NativeBytes is { } native)
+                {
+                    Pointer[i].Value = native.Pointer;   // borrowed: the caller keeps it alive and frees it
+                    Pointer[i].Length = checked((int)native.Count);
+                }
+                else if (args[i].Bytes is { } b)
                 {
                     var copy = new Utf8String(b);
                     Pointer[i].Value = copy.Pointer;
@@ -166,8 +180,8 @@ internal static unsafe class Spi
 
         public void Dispose()
         {
-            for (int i = 0; i < _count; i++)
-                if (Pointer[i].Value != null) System.Runtime.InteropServices.NativeMemory.Free(Pointer[i].Value);
+            for (int i = 0; i < _args.Length; i++)
+                if (Pointer[i].Value != null && _args[i].NativeBytes is null) System.Runtime.InteropServices.NativeMemory.Free(Pointer[i].Value);
             System.Runtime.InteropServices.NativeMemory.Free(Pointer);
         }
     }

@@ -117,7 +117,11 @@ internal sealed unsafe class TrainingRun(TrainingRequest request)
             {
                 foreach (var file in models[t].NativeFiles)
                     Files.Save(modelId, file.Path, file.Data, t);
-                Files.Save(modelId, Files.CompiledPath, models[t].Predictor.ToBytes(), t);
+                using var bytes = models[t].Predictor.ToNativeBytes();
+                // a model in native memory (a forest: hundreds of MB) is not needed once its bytes exist; free it
+                // before PostgreSQL makes its own copies of the bytes while inserting them
+                (models[t].Predictor as IDisposable)?.Dispose();
+                Files.Save(modelId, Files.CompiledPath, bytes, t);
             }
             Files.Save(modelId, ModelMetadata.FileName, metadata.ToJson());
             if (preprocessing.Json is { } pipelineJson)
