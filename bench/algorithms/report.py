@@ -65,6 +65,7 @@ def main():
             sk = load(os.path.join(raw, key + "-sklearn.json")) or {"error": "no measurement"}
             pb = load(os.path.join(raw, key + "-pgbench.json"))
             loadavg = load(os.path.join(raw, key + "-loadavg.json")) or {}
+            private = load(os.path.join(raw, key + "-pgml-private.json")) or {}
             metric = METRIC_NAMES[task]
             r = {"algorithm": algorithm, "task": task, "hyperparams": hp,
                  "rows": limit and min(limit, args.rows or limit) or args.rows, "metric": metric}
@@ -81,6 +82,10 @@ def main():
                              "peak_rss_mb": mb(pg["peak_kb"]), "rss_before_mb": mb(pg["rss_before_kb"]),
                              "peak_delta_mb": mb(pg["peak_kb"] - pg["rss_before_kb"]),
                              "rss_shmem_after_mb": mb(pg.get("rss_shmem_after_kb")),
+                             "private_before_mb": mb(private.get("anon_before_kb")),
+                             "private_peak_mb": mb(private.get("anon_peak_kb") or None),
+                             "private_delta_mb": mb(private["anon_peak_kb"] - private["anon_before_kb"])
+                             if private.get("anon_peak_kb") and private.get("anon_before_kb") is not None else None,
                              "metric": m.get(metric), "model_id": pg.get("model_id"), "backend_pid": pg.get("pid"),
                              "deployed": pg.get("deployed"), "metrics": m}
             if "skipped" in sk:
@@ -129,9 +134,9 @@ def main():
              f"OMP_WAIT_POLICY={args.omp} (pgml's server sets PASSIVE). "
              f"pgbench: -M prepared -c 1, {args.seconds} s per run, {args.rounds} round(s) of floor then predict; "
              "tps is warm (the first transaction, which loads the model, left out).", "",
-             "| algorithm | task | rows | pgml train s (fit; CPU) | pgml peak RSS MB (Δ) | sklearn fit s (CPU) | sklearn peak RSS MB (Δ) "
-             "| metric | pgml | sklearn | predict tps | floor tps | ratio |",
-             "|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|"]
+             "| algorithm | task | rows | pgml train s (fit; CPU) | pgml private peak MB (Δ) | pgml peak RSS MB (Δ) "
+             "| sklearn fit s (CPU) | sklearn peak RSS MB (Δ) | metric | pgml | sklearn | predict tps | floor tps | ratio |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|"]
     notes = []
     cpus = os.cpu_count() or 1
     for r in results:
@@ -139,9 +144,11 @@ def main():
         if pg["status"] == "ok":
             pg_time = f"{pg['train_seconds']:.2f} ({num(pg['fit_time'])}; {num(pg['cpu_seconds'])})"
             pg_mem = f"{pg['peak_rss_mb']:.0f} (+{pg['peak_delta_mb']:.0f})"
+            pg_private = (f"{pg['private_peak_mb']:.0f} (+{pg['private_delta_mb']:.0f})"
+                          if pg.get("private_delta_mb") is not None else "–")
             pg_metric = num(pg["metric"], "{:.4f}")
         else:
-            pg_time = pg_mem = pg_metric = pg["status"]
+            pg_time = pg_mem = pg_private = pg_metric = pg["status"]
             notes.append(f"- {r['algorithm']} / {r['task']}: pgml {pg['status']}: {pg.get('reason') or pg.get('error')}")
         if sk["status"] == "ok":
             sk_time = f"{sk['fit_seconds']:.2f} ({num(sk['fit_cpu_seconds'])})"
@@ -157,7 +164,7 @@ def main():
             if load_before is not None and load_before > cpus:
                 notes.append(f"- {r['algorithm']} / {r['task']}: the machine was busy before {side}'s measurement "
                              f"(load average {load_before} on {cpus} CPUs): its times are not comparable")
-        lines.append(f"| {r['algorithm']} | {r['task']} | {r['rows']:,} | {pg_time} | {pg_mem} | {sk_time} | {sk_mem} "
+        lines.append(f"| {r['algorithm']} | {r['task']} | {r['rows']:,} | {pg_time} | {pg_private} | {pg_mem} | {sk_time} | {sk_mem} "
                      f"| {METRIC_SHOWN[r['metric']]} | {pg_metric} | {sk_metric} | {num(pb.get('predict_tps'), '{:.0f}')} "
                      f"| {num(pb.get('floor_tps'), '{:.0f}')} | {num(pb.get('ratio'))} |")
     lines += ["", "pgml train s: wall time of the pgml.train call (reading the view, fitting, scoring the test rows, saving "
@@ -166,7 +173,9 @@ def main():
               "arrays are already in memory; loading and scoring are in results.json). Peak RSS: VmHWM of the pgml "
               "backend (engine loaded before) and ru_maxrss of the Python process (imports done before); Δ is over "
               "the RSS just before the data is read. The backend's RSS also counts the shared_buffers pages it touched "
-              "(results.json: rss_shmem_after_mb). ratio: predict tps / floor tps (the same lookup without predicting)."]
+              "(results.json: rss_shmem_after_mb; the table alone is ~80 MB), which are PostgreSQL's cache, not the "
+              "backend's own: pgml private peak is the backend's RssAnon sampled every 20 ms during the call, Δ over "
+              "its value before, the figure to set against scikit-learn's Δ. ratio: predict tps / floor tps (the same lookup without predicting)."]
     if notes:
         lines += ["", "Notes:", ""] + notes
     with open(os.path.join(args.run, "results.md"), "w") as f:

@@ -21,7 +21,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$HERE/../../scripts/env.sh"
 PY=/usr/bin/python3
-DB=pgml_algo_bench
+DB=${PGML_ALGO_BENCH_DB:-pgml_algo_bench}   # another database keeps a smaller table apart from the 1M one
 DATA_VERSION=1          # bump when data.sql changes: the table is regenerated only when this or the row count does
 # pgml's shim sets OMP_WAIT_POLICY=PASSIVE in the server (OpenMP threads sleep instead of spinning between parallel
 # regions); the Python side gets the same unless the caller sets OMP_WAIT_POLICY (libgomp's default spins, which on a
@@ -160,6 +160,24 @@ pgbench_run() {   # file tag -> prints "pgbench_tps warm_tps first_ms transactio
     rm -f "$log"
 }
 
+# ---- private memory: VmHWM counts the shared buffers a backend touched (the table it read, ~80 MB here), which are
+# not its own; RssAnon is. Sampled every 20 ms from the backend's /proc status while psql runs.
+sample_private() {   # psql_pid pidfile -> prints {"anon_before_kb": .., "anon_peak_kb": .., "samples": ..}
+    local psql_pid=$1 pidfile=$2 pid="" a before="" peak=0 n=0
+    while [ -z "$pid" ] && kill -0 "$psql_pid" 2>/dev/null; do
+        pid=$(tr -dc '0-9' 2>/dev/null < "$pidfile" || true); [ -n "$pid" ] || sleep 0.02
+    done
+    while [ -n "$pid" ] && kill -0 "$psql_pid" 2>/dev/null; do
+        a=$(awk '/^RssAnon:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || true)
+        [ -n "$a" ] || break
+        [ -n "$before" ] || before=$a
+        [ "$a" -gt "$peak" ] && peak=$a
+        n=$((n + 1))
+        sleep 0.02
+    done
+    echo "{\"anon_before_kb\": ${before:-null}, \"anon_peak_kb\": $peak, \"samples\": $n}"
+}
+
 # ---- the algorithms
 failures=0
 printf '%s\n' "${selected[@]}" > "$RUN/raw/selected.txt"
@@ -184,8 +202,12 @@ for algo in "${selected[@]}"; do
         rm -f "$RUN/raw/$key-pgml.json" "$RUN/raw/$key-pgml.err"
         pgml_ok=0
         load_pgml=$(cut -d' ' -f1 /proc/loadavg)
-        if psql -X -q -A -t -d "$DB" -v proj="$proj" -v task="$task" -v rel="$rel" -v label="$label" -v algo="$algo" \
-                -v hp="$hp" -f "$HERE/train.sql" > "$RUN/raw/$key-pgml.out" 2> "$RUN/raw/$key-pgml.err"; then
+        rm -f "$RUN/raw/$key.pid"
+        psql -X -q -A -t -d "$DB" -v proj="$proj" -v task="$task" -v rel="$rel" -v label="$label" -v algo="$algo" \
+                -v hp="$hp" -v pidfile="$RUN/raw/$key.pid" -f "$HERE/train.sql" > "$RUN/raw/$key-pgml.out" 2> "$RUN/raw/$key-pgml.err" &
+        psql_pid=$!
+        sample_private "$psql_pid" "$RUN/raw/$key.pid" > "$RUN/raw/$key-pgml-private.json"
+        if wait "$psql_pid"; then
             grep '^{' "$RUN/raw/$key-pgml.out" | tail -1 > "$RUN/raw/$key-pgml.json"
             rm -f "$RUN/raw/$key-pgml.out"
             pgml_ok=1

@@ -1,5 +1,5 @@
 -- One measured pgml.train, run by bench/algorithms/run.sh in a fresh psql session:
---   psql -v proj=... -v task=... -v rel=... -v label=... (empty: none) -v algo=... -v hp='{json}'
+--   psql -v proj=... -v task=... -v rel=... -v label=... (empty: none) -v algo=... -v hp='{json}' -v pidfile=...
 -- Loads the engine first (pgml.version()), so the RSS before is the backend's with pgml loaded; then the wall time
 -- of the pgml.train call, and VmHWM (peak RSS) of this backend read from /proc/<its pid>/status (pg_read_file on
 -- /proc/self/status, as superuser) while the session is still open. Prints one JSON line.
@@ -7,6 +7,10 @@
 SET client_min_messages = warning;
 SET max_parallel_workers_per_gather = 0;
 SELECT pgml.version() AS version \gset
+-- the backend's pid for run.sh, which samples its private memory (RssAnon) while pgml.train runs
+\o :pidfile
+SELECT pg_backend_pid();
+\o
 SELECT pg_backend_pid() AS pid,
        substring(s from 'VmRSS:\s*(\d+) kB') AS rss0,
        substring(s from 'VmHWM:\s*(\d+) kB') AS hwm0
