@@ -53,6 +53,26 @@ public sealed class TrainingTests(PgCluster cluster)
     }
 
     [Fact]
+    public void ForestModelBytesGoFromNativeMemoryIntoAnLz4CompressedFile()
+    {
+        using var c = Setup();
+        PgCluster.Exec(c, "DELETE FROM pgml.projects WHERE name = 't forest bytes'");
+        Train(c, "SELECT * FROM pgml.train('t forest bytes', 'regression', 'train_data', 'y', algorithm => 'random_forest', " +
+                 "hyperparams => '{\"n_estimators\": 40}', preprocess => '{\"a\": {\"impute\": \"mean\"}}')");
+        // fully grown trees on 2,250 rows: about 150k nodes, a few MB, above PostgreSQL's 2 kB compression threshold
+        var (bytes, compression) = (PgCluster.Scalar<long>(c,
+            "SELECT length(f.data)::bigint FROM pgml.files f JOIN pgml.models m ON m.id = f.model_id JOIN pgml.projects p ON p.id = m.project_id " +
+            "WHERE p.name = 't forest bytes' AND f.path = 'estimator.compiled'"), PgCluster.Scalar<string>(c,
+            "SELECT pg_column_compression(f.data) FROM pgml.files f JOIN pgml.models m ON m.id = f.model_id JOIN pgml.projects p ON p.id = m.project_id " +
+            "WHERE p.name = 't forest bytes' AND f.path = 'estimator.compiled'"));
+        Assert.True(bytes > 1_000_000, $"{bytes} bytes");
+        Assert.Equal("lz4", compression);
+        using var other = cluster.Open();   // a new backend loads the stored bytes
+        float y = PgCluster.Scalar<float>(other, "SELECT pgml.predict('t forest bytes', ARRAY[5, 2, 1, 10]::real[])");
+        Assert.InRange(y, 3 * 5 - 2 * 2 + 1 + 1 - 3, 3 * 5 - 2 * 2 + 1 + 1 + 3);
+    }
+
+    [Fact]
     public void BinaryClassificationWithBooleanLabels()
     {
         using var c = Setup();

@@ -47,7 +47,7 @@ public sealed unsafe class NativeList<T> : IDisposable where T : unmanaged
     public void Add(T value)
     {
         if (Count == _capacity) Grow(Count + 1);
-        _items[Count++] = value;
+        Pointer[Count++] = value;
     }
 
     /// <summary>Appends <paramref name="count"/> uninitialized values and returns them to be filled.</summary>
@@ -55,7 +55,7 @@ public sealed unsafe class NativeList<T> : IDisposable where T : unmanaged
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         if (Count + count > _capacity) Grow(Count + count);
-        var span = new Span<T>(_items + Count, count);
+        var span = new Span<T>(Pointer + Count, count);
         Count += count;
         return span;
     }

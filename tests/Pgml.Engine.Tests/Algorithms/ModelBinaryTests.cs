@@ -21,6 +21,25 @@ public class ModelBinaryTests
     }
 
     [Fact]
+    public void Arrays_filled_in_place_and_native_bytes_equal_the_managed_ones()
+    {
+        var w = new ModelWriter("test", 3).Int32(7);
+        var ints = w.Array<int>(3);
+        ints[0] = 1; ints[1] = -2; ints[2] = int.MaxValue;
+        w.Floats(Enumerable.Range(0, 100_000).Select(i => i * 0.5f).ToArray());   // grows (moves) the buffer
+        using var native = w.ToNative();
+        var copy = new ModelWriter("test", 3).Int32(7).Ints([1, -2, int.MaxValue])
+            .Floats(Enumerable.Range(0, 100_000).Select(i => i * 0.5f).ToArray()).ToBytes();
+        Assert.Equal(copy, native.AsSpan().ToArray());
+        var r = ModelReader.Open(native.AsSpan());
+        Assert.Equal(7, r.Int32());
+        Assert.Equal([1, -2, int.MaxValue], r.Values<int>(3, "ints").ToArray());
+        Assert.Equal(49_999.5f, r.Values<float>()[^1]);
+        r.End();
+        Assert.Throws<InvalidOperationException>(() => w.Int32(1));   // the bytes were handed over
+    }
+
+    [Fact]
     public void Every_truncation_and_every_flipped_byte_is_refused()
     {
         var bytes = Sample();
