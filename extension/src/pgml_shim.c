@@ -219,6 +219,21 @@ convert_params(int32_t nparams, const PgmlParam *params)
 	return a;
 }
 
+/*
+ * The bytea copies made for one statement, freed right after it: they live in the caller's memory context until the
+ * pgml call ends otherwise, and a large model is stored as many 16 MB pieces, one statement each.
+ */
+static void
+free_params(SpiArgs *a, int32_t nparams, const PgmlParam *params)
+{
+	for (int i = 0; i < nparams; i++)
+		if (params[i].type_oid == BYTEAOID && params[i].value != NULL && params[i].length >= 0)
+			pfree(DatumGetPointer(a->values[i]));
+	pfree(a->types);
+	pfree(a->values);
+	pfree(a->nulls);
+}
+
 static int32_t
 cb_spi_execute(const char *sql, int32_t nparams, const PgmlParam *params, int32_t read_only,
 			   int64_t max_rows, int64_t *processed)
@@ -237,6 +252,7 @@ cb_spi_execute(const char *sql, int32_t nparams, const PgmlParam *params, int32_
 			if (ret < 0)
 				elog(ERROR, "pgml: SPI_execute failed: %s", SPI_result_code_string(ret));
 			*processed = (int64_t) SPI_processed;
+			free_params(&a, nparams, params);
 		GUARDED_END
 	}
 }

@@ -73,6 +73,34 @@ public sealed class TrainingTests(PgCluster cluster)
     }
 
     [Fact]
+    public void ModelFilesOver16MBAreStoredInPiecesAndAMissingPieceIsAnError()
+    {
+        using var c = Setup();
+        if (PgCluster.Scalar<long>(c, "SELECT count(*) FROM pg_class WHERE relname = 'forest_pieces'") == 0)
+            TestData.CreateRegressionTable(c, "forest_pieces", 20000);
+        PgCluster.Exec(c, "DELETE FROM pgml.projects WHERE name = 't forest pieces'");
+        Train(c, "SELECT * FROM pgml.train('t forest pieces', 'regression', 'forest_pieces', 'y', algorithm => 'extra_trees', " +
+                 "hyperparams => '{\"n_estimators\": 60}', preprocess => '{\"a\": {\"impute\": \"mean\"}}')");
+        const string files = "FROM pgml.files f JOIN pgml.models m ON m.id = f.model_id JOIN pgml.projects p ON p.id = m.project_id " +
+                             "WHERE p.name = 't forest pieces' AND f.path = 'estimator.compiled'";
+        // 60 fully grown trees on 15,000 rows: about 1.8M nodes, 35 MB of model bytes
+        long pieces = PgCluster.Scalar<long>(c, $"SELECT count(*) {files}");
+        Assert.True(pieces >= 2, $"{pieces} pieces");
+        Assert.Equal(0L, PgCluster.Scalar<long>(c, $"SELECT count(*) {files} AND length(f.data) > 16 * 1024 * 1024"));
+        Assert.Equal(pieces * (pieces - 1) / 2, PgCluster.Scalar<long>(c, $"SELECT sum(f.piece)::bigint {files}"));
+        using (var other = cluster.Open())   // a new backend puts the pieces back together
+        {
+            float y = PgCluster.Scalar<float>(other, "SELECT pgml.predict('t forest pieces', ARRAY[5, 2, 1, 10]::real[])");
+            Assert.InRange(y, 3 * 5 - 2 * 2 + 1 + 1 - 3, 3 * 5 - 2 * 2 + 1 + 1 + 3);
+        }
+        PgCluster.Exec(c, $"DELETE FROM pgml.files WHERE id = (SELECT f.id {files} AND f.piece = 1)");
+        using var third = cluster.Open();
+        var e = Assert.Throws<PostgresException>(() => PgCluster.Scalar<float>(third, "SELECT pgml.predict('t forest pieces', ARRAY[5, 2, 1, 10]::real[])"));
+        Assert.Equal("22P03", e.SqlState);
+        Assert.Contains("lacks its piece 1", e.MessageText);
+    }
+
+    [Fact]
     public void BinaryClassificationWithBooleanLabels()
     {
         using var c = Setup();

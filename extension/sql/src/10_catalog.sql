@@ -70,9 +70,12 @@ CREATE TABLE pgml.files (
     updated_at TIMESTAMP WITHOUT TIME ZONE NOT NULL DEFAULT clock_timestamp(),
     -- lz4: a model's floats shrink ~40% for 1.3x the time of storing them raw; pglz (the default) took 5x lz4's time
     -- for a value 12% smaller (a 209 MB forest: 1.35 s raw, 1.75 s lz4, 8.8 s pglz)
-    data BYTEA COMPRESSION lz4 NOT NULL
+    data BYTEA COMPRESSION lz4 NOT NULL,
+    -- pgml's addition: a file larger than 16 MB is stored as pieces 0, 1, ... of at most 16 MB each, so storing a
+    -- large model costs PostgreSQL's INSERT copies of one piece, not of the whole file (PostgresML's rows are piece 0)
+    piece INTEGER NOT NULL DEFAULT 0 CHECK (piece >= 0)
 );
-CREATE UNIQUE INDEX files_model_id_path_part_idx ON pgml.files (model_id, path, part);
+CREATE UNIQUE INDEX files_model_id_path_part_piece_idx ON pgml.files (model_id, path, part, piece);
 
 CREATE TRIGGER projects_auto_updated_at BEFORE UPDATE ON pgml.projects FOR EACH ROW EXECUTE FUNCTION pgml.set_updated_at();
 CREATE TRIGGER snapshots_auto_updated_at BEFORE UPDATE ON pgml.snapshots FOR EACH ROW EXECUTE FUNCTION pgml.set_updated_at();

@@ -9,15 +9,17 @@ internal readonly struct SqlArg
     public readonly uint Type;
     public readonly string? Text;
     public readonly byte[]? Bytes;
-    /// <summary>bytea in native memory, passed to PostgreSQL without a managed or native copy (large models).</summary>
-    public readonly Pgml.Engine.Data.NativeList<byte>? NativeBytes;
+    /// <summary>bytea in native memory, borrowed (the caller keeps it alive): passed to PostgreSQL without a copy first.</summary>
+    public readonly unsafe byte* NativeBytes;
+    public readonly int NativeLength;
 
-    private SqlArg(uint type, string? text, byte[]? bytes, Pgml.Engine.Data.NativeList<byte>? nativeBytes = null)
+    private SqlArg(uint type, string? text, byte[]? bytes) { Type = type; Text = text; Bytes = bytes; }
+
+    private unsafe SqlArg(byte* data, int length)
     {
-        Type = type;
-        Text = text;
-        Bytes = bytes;
-        NativeBytes = nativeBytes;
+        Type = TypeOid.Bytea;
+        NativeBytes = data;
+        NativeLength = length;
     }
 
     public static SqlArg Of(string? value) => new(TypeOid.Text, value, null);
@@ -27,7 +29,7 @@ internal readonly struct SqlArg
     public static SqlArg Of(double value) => new(TypeOid.Float8, value.ToString("R", CultureInfo.InvariantCulture), null);
     public static SqlArg Jsonb(string? json) => new(TypeOid.Jsonb, json, null);
     public static SqlArg Bytea(byte[] bytes) => new(TypeOid.Bytea, null, bytes);
-    public static SqlArg Bytea(Pgml.Engine.Data.NativeList<byte> bytes) => new(TypeOid.Bytea, null, null, bytes);
+    public static unsafe SqlArg Bytea(byte* data, int length) => new(data, length);
     public static SqlArg Typed(uint type, string? text) => new(type, text, null);
 }
 
@@ -64,6 +66,16 @@ internal static unsafe class Spi
     {
         byte* data = Raw(row, column, out int length, out bool isNull);
         return isNull ? null : Encoding.UTF8.GetString(data, length);
+    }
+
+    /// <summary>
+    /// A bytea value of the last result in place (valid until the next query), without a managed copy; null for SQL
+    /// NULL. Each call detoasts the value again: read it once.
+    /// </summary>
+    public static byte* Bytes(long row, int column, out int length)
+    {
+        byte* data = Raw(row, column, out length, out bool isNull);
+        return isNull ? null : data;
     }
 
     /// <summary>A bytea value of the last result as raw bytes; null for SQL NULL.</summary>
@@ -160,10 +172,10 @@ internal static unsafe class Spi
             {
                 Pointer[i].TypeOid = args[i].Type;
                 Pointer[i].Length = -1;
-                if (args[i].NativeBytes is { } native)
+                if (args[i].NativeBytes != null)
                 {
-                    Pointer[i].Value = native.Pointer;   // borrowed: the caller keeps it alive and frees it
-                    Pointer[i].Length = checked((int)native.Count);
+                    Pointer[i].Value = args[i].NativeBytes;   // borrowed: the caller keeps it alive and frees it
+                    Pointer[i].Length = args[i].NativeLength;
                 }
                 else if (args[i].Bytes is { } b)
                 {
@@ -181,7 +193,7 @@ internal static unsafe class Spi
         public void Dispose()
         {
             for (int i = 0; i < _args.Length; i++)
-                if (Pointer[i].Value != null && _args[i].NativeBytes is null) System.Runtime.InteropServices.NativeMemory.Free(Pointer[i].Value);
+                if (Pointer[i].Value != null && _args[i].NativeBytes == null) System.Runtime.InteropServices.NativeMemory.Free(Pointer[i].Value);
             System.Runtime.InteropServices.NativeMemory.Free(Pointer);
         }
     }
