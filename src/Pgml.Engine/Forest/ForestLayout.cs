@@ -18,7 +18,7 @@ public readonly record struct ForestNode(int Feature, float Threshold, int Left,
 
 /// <summary>
 /// Every tree of a forest in one node array and one leaf-value array, both in native memory: a forest grown on a
-/// million rows has millions of nodes (12.6M, 200 MB, for 10 fully grown regression trees on 750k rows), which would
+/// million rows has millions of nodes (9.5M, 171 MB, for 10 fully grown regression trees on 750k rows), which would
 /// not fit beside the model's bytes under a backend's managed heap limit. Tree t's nodes are
 /// [TreeStarts[t], TreeStarts[t + 1]) and its root is the first of them. Training appends trees into it, the predictor
 /// walks it, the model format stores it; nodes are numbered in preorder (depth-first growth), like scikit-learn's.

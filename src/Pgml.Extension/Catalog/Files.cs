@@ -49,42 +49,46 @@ internal static unsafe class Files
     private const long MaxFileBytes = 1L << 30;
 
     /// <summary>
-    /// Reads the given files of a model, keyed by (path, part), each put together from its pieces; a missing file is
-    /// absent from the result, and a file whose pieces are not 0, 1, ... is an error.
+    /// Reads the given files of a model, each put together from its pieces in native memory (a model's bytes can be
+    /// hundreds of MB, which the backend's capped managed heap should not hold); a missing file is absent from the
+    /// result, and a file whose pieces are not 0, 1, ... is an error. Dispose the result once the files are parsed.
     /// </summary>
-    public static Dictionary<(string Path, int Part), byte[]> Load(long modelId, params string[] paths)
+    public static StoredFiles Load(long modelId, params string[] paths)
     {
         long rows = Spi.Query("SELECT path, part, piece, data FROM pgml.files WHERE model_id = $1 AND path = ANY($2::text[]) ORDER BY path, part, piece",
             0, SqlArg.Of(modelId), SqlArg.Typed(1009, "{" + string.Join(',', paths.Select(p => $"\"{p}\"")) + "}"));
-        var files = new Dictionary<(string, int), byte[]>();
-        var pieces = new List<(nint Data, int Length)>();
-        for (long first = 0, end; first < rows; first = end)
+        var files = new StoredFiles();
+        try
         {
-            var key = (Spi.Text(first, 1)!, (int)Spi.Int64(first, 2)!.Value);
-            pieces.Clear();
-            long total = 0;
-            for (end = first; end < rows && Spi.Text(end, 1) == key.Item1 && Spi.Int64(end, 2) == key.Item2; end++)
+            var pieces = new List<(nint Data, int Length)>();
+            for (long first = 0, end; first < rows; first = end)
             {
-                if (Spi.Int64(end, 3) != end - first)
-                    throw new PgmlException(SqlState.InvalidBinaryRepresentation,
-                        $"model {modelId}'s file {key.Item1} (part {key.Item2}) lacks its piece {end - first}", "Retrain the model.");
-                byte* data = Spi.Bytes(end, 4, out int length);   // detoasted once, valid until the next query
-                pieces.Add(((nint)data, length));
-                total += length;
+                var key = (Spi.Text(first, 1)!, (int)Spi.Int64(first, 2)!.Value);
+                pieces.Clear();
+                long total = 0;
+                for (end = first; end < rows && Spi.Text(end, 1) == key.Item1 && Spi.Int64(end, 2) == key.Item2; end++)
+                {
+                    if (Spi.Int64(end, 3) != end - first)
+                        throw new PgmlException(SqlState.InvalidBinaryRepresentation,
+                            $"model {modelId}'s file {key.Item1} (part {key.Item2}) lacks its piece {end - first}", "Retrain the model.");
+                    byte* data = Spi.Bytes(end, 4, out int length);   // detoasted once, valid until the next query
+                    pieces.Add(((nint)data, length));
+                    total += length;
+                }
+                if (total > MaxFileBytes)
+                    throw new PgmlException(SqlState.ProgramLimitExceeded,
+                        $"model {modelId}'s file {key.Item1} is {total >> 20} MB, more than pgml loads (1 GB)", "Retrain a smaller model.");
+                var bytes = new Engine.Data.NativeList<byte>(total);
+                files.Add(key, bytes);
+                foreach (var (data, length) in pieces) bytes.AddRange(new ReadOnlySpan<byte>((byte*)data, length));
             }
-            if (total > MaxFileBytes)
-                throw new PgmlException(SqlState.ProgramLimitExceeded,
-                    $"model {modelId}'s file {key.Item1} is {total >> 20} MB, more than pgml loads (1 GB)", "Retrain a smaller model.");
-            var bytes = new byte[total];
-            int at = 0;
-            foreach (var (data, length) in pieces)
-            {
-                new ReadOnlySpan<byte>((byte*)data, length).CopyTo(bytes.AsSpan(at));
-                at += length;
-            }
-            files[key] = bytes;
+            return files;
         }
-        return files;
+        catch
+        {
+            files.Dispose();
+            throw;
+        }
     }
 
     /// <summary>What a library-native model file is, for messages.</summary>
@@ -97,4 +101,28 @@ internal static unsafe class Files
 
     public static bool ModelExists(long modelId) =>
         Spi.Query("SELECT 1 FROM pgml.models WHERE id = $1", 1, SqlArg.Of(modelId)) > 0;
+}
+
+/// <summary>A model's files as read by <see cref="Files.Load"/>, in native memory until disposed.</summary>
+internal sealed class StoredFiles : IDisposable
+{
+    private readonly Dictionary<(string Path, int Part), Engine.Data.NativeList<byte>> _files = new();
+
+    internal void Add((string Path, int Part) key, Engine.Data.NativeList<byte> bytes) => _files[key] = bytes;
+
+    public bool Contains(string path, int part) => _files.ContainsKey((path, part));
+
+    /// <summary>The file's bytes in place (valid until disposed); empty when it is absent (check <see cref="Contains"/>).</summary>
+    public ReadOnlySpan<byte> Span(string path, int part) =>
+        _files.TryGetValue((path, part), out var bytes) ? bytes.AsSpan() : default;
+
+    /// <summary>A managed copy, for the small files (JSON) and the parsers that take arrays; null when absent.</summary>
+    public byte[]? Bytes(string path, int part) =>
+        _files.TryGetValue((path, part), out var bytes) ? bytes.AsSpan().ToArray() : null;
+
+    public void Dispose()
+    {
+        foreach (var bytes in _files.Values) bytes.Dispose();
+        _files.Clear();
+    }
 }

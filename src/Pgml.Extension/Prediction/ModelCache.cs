@@ -83,8 +83,8 @@ internal static class ModelCache
     {
         Pg.WatchDeployments();
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var files = Catalog.Files.Load(id, ModelMetadata.FileName, Catalog.Files.CompiledPath, Catalog.Files.PipelinePath);
-        if (!files.TryGetValue((ModelMetadata.FileName, 0), out var metadataBytes))
+        using var files = Catalog.Files.Load(id, ModelMetadata.FileName, Catalog.Files.CompiledPath, Catalog.Files.PipelinePath);
+        if (!files.Contains(ModelMetadata.FileName, 0))
         {
             if (!Catalog.Files.ModelExists(id))
                 throw new PgmlException(SqlState.UndefinedObject, $"model {id} does not exist",
@@ -93,12 +93,12 @@ internal static class ModelCache
                 $"model {id} is incomplete: pgml.files lacks its {ModelMetadata.FileName}", "Retrain the model.");
         }
         long fetched = System.Diagnostics.Stopwatch.GetTimestamp();
-        var metadata = ModelMetadata.FromJson(metadataBytes);
+        var metadata = ModelMetadata.FromJson(files.Span(ModelMetadata.FileName, 0));
         var algorithm = AlgorithmRegistry.Find(metadata.Algorithm, metadata.Task);
         var targets = new IPredictor[Math.Max(1, metadata.Targets.Count)];
         for (int t = 0; t < targets.Length; t++)
-            targets[t] = LoadPredictor(id, t, metadata, algorithm, files.GetValueOrDefault((Catalog.Files.CompiledPath, t)));
-        var transform = files.TryGetValue((Catalog.Files.PipelinePath, 0), out var pipeline) ? Pipelines.Load(pipeline) : null;
+            targets[t] = LoadPredictor(id, t, metadata, algorithm, files, Catalog.Files.CompiledPath);
+        var transform = files.Bytes(Catalog.Files.PipelinePath, 0) is { } pipeline ? Pipelines.Load(pipeline) : null;
         var model = new LoadedModel(id, metadata, targets, new FeatureEncoder(metadata, transform), algorithm.AcceptsMissingValues);
         ById[id] = model;
         Loads++;
@@ -112,14 +112,14 @@ internal static class ModelCache
     /// model (XGBoost's JSON, LightGBM's text), the source of truth, falls back to it when pgml's bytes are missing or
     /// damaged, so the model still predicts; for the others a damaged model is an error.
     /// </summary>
-    private static IPredictor LoadPredictor(long id, int target, ModelMetadata metadata, IAlgorithm algorithm, byte[]? compiled)
+    private static IPredictor LoadPredictor(long id, int target, ModelMetadata metadata, IAlgorithm algorithm, Catalog.StoredFiles files, string compiled)
     {
         string? native = algorithm.NativeFile;
-        if (compiled is not null)
+        if (files.Contains(compiled, target))
         {
             try
             {
-                return ModelFormats.Load(compiled, metadata.Task);
+                return ModelFormats.Load(files.Span(compiled, target), metadata.Task);
             }
             catch (Engine.ModelFormatException e) when (native is not null)
             {
@@ -127,7 +127,12 @@ internal static class ModelCache
             }
         }
         string missing = native ?? Catalog.Files.CompiledPath;
-        var bytes = native is null ? null : Catalog.Files.Load(id, native).GetValueOrDefault((native, target));
+        byte[]? bytes = null;
+        if (native is not null)
+        {
+            using var nativeFiles = Catalog.Files.Load(id, native);
+            bytes = nativeFiles.Bytes(native, target);
+        }
         return bytes is null
             ? throw new PgmlException(SqlState.InvalidBinaryRepresentation,
                 $"model {id} is incomplete: pgml.files lacks its {missing} (part {target})", "Retrain the model.")
