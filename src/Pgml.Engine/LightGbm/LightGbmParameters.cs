@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Kind = Pgml.Engine.LibraryParameterKind;
+using Spec = Pgml.Engine.LibraryParameterSpec;
 
 namespace Pgml.Engine.LightGbm;
 
@@ -21,14 +23,6 @@ public sealed class LightGbmParameters
 
     /// <summary>pgml's default verbosity: LightGBM's fatal errors only (they come back as exceptions), no chatter on stderr.</summary>
     public const int DefaultVerbosity = -1;
-
-    private enum Kind { Number, Integer, String, Boolean, MonotoneConstraints }
-
-    private sealed record Spec(
-        string Name, Kind Kind, string[] Aliases,
-        double Min = double.NegativeInfinity, bool MinExclusive = false,
-        double Max = double.PositiveInfinity, bool MaxExclusive = false,
-        string[]? Choices = null);
 
     private static readonly Spec[] Specs =
     [
@@ -79,7 +73,7 @@ public sealed class LightGbmParameters
         new("sigmoid", Kind.Number, [], Min: 0, MinExclusive: true),
     ];
 
-    private static readonly Dictionary<string, Spec> ByKey = BuildIndex();
+    private static readonly LibraryParameterTable Table = new("LightGBM", Specs, ["num_class", "num_classes"], "true", "false", "0.1", "31");
 
     // LightGBM's objective names (the canonical name is what the model's objective= line says) and their aliases.
     private static readonly (string Name, string[] Aliases)[] RegressionObjectiveTable =
@@ -107,7 +101,7 @@ public sealed class LightGbmParameters
     private static readonly string[] MultiObjectives = ["multiclass", "multiclassova"];
 
     /// <summary>Every accepted key, canonical names and aliases, sorted.</summary>
-    public static IReadOnlyList<string> ValidKeys { get; } = ByKey.Keys.Order(StringComparer.Ordinal).ToArray();
+    public static IReadOnlyList<string> ValidKeys => Table.ValidKeys;
 
     /// <summary>The canonical objectives allowed for a task; the first is the default (for classification: with 2 classes).</summary>
     public static IReadOnlyList<string> Objectives(LightGbmTask task) =>
@@ -181,8 +175,7 @@ public sealed class LightGbmParameters
             foreach (var property in root.EnumerateObject())
             {
                 string key = property.Name;
-                if (!ByKey.TryGetValue(key, out var spec))
-                    throw UnknownKey(key);
+                var spec = Table.Find(key);
                 if (given.TryGetValue(spec.Name, out string? earlier))
                     throw new InvalidParameterException(
                         earlier == key
@@ -276,17 +269,6 @@ public sealed class LightGbmParameters
 
     private const string ExampleHint = "Pass a JSON object such as '{\"n_estimators\": 100, \"num_leaves\": 31, \"learning_rate\": 0.1}'.";
 
-    private static Dictionary<string, Spec> BuildIndex()
-    {
-        var index = new Dictionary<string, Spec>(StringComparer.Ordinal);
-        foreach (var spec in Specs)
-        {
-            index.Add(spec.Name, spec);
-            foreach (string alias in spec.Aliases) index.Add(alias, spec);
-        }
-        return index;
-    }
-
     private static string? CanonicalObjective(string value, LightGbmTask task)
     {
         var table = task == LightGbmTask.Regression ? RegressionObjectiveTable : ClassificationObjectiveTable;
@@ -297,120 +279,24 @@ public sealed class LightGbmParameters
 
     private static string TaskName(LightGbmTask task) => task == LightGbmTask.Regression ? "regression" : "classification";
 
-    private static InvalidParameterException UnknownKey(string key)
-    {
-        string all = string.Join(", ", ValidKeys);
-        if (key is "num_class" or "num_classes")
-            return new InvalidParameterException(
-                $"LightGBM hyperparameter \"{key}\" cannot be set: it is taken from the number of classes in the training data",
-                $"Remove it. Valid hyperparameters: {all}.");
-        string? close = ParameterText.Closest(key, ValidKeys);
-        return new InvalidParameterException(
-            $"unknown LightGBM hyperparameter \"{key}\"" + (close is null ? "" : $" (did you mean \"{close}\"?)"),
-            $"Valid hyperparameters: {all}.");
-    }
-
-
     /// <summary>Checks the value against its spec and renders it as LightGBM's parameter parser expects it.</summary>
-    private static string Convert(string key, Spec spec, JsonElement value)
-    {
-        switch (spec.Kind)
-        {
-            case Kind.Number:
-            {
-                if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out double d) || !double.IsFinite(d))
-                    throw WrongType(key, "a number", value, "0.1");
-                CheckRange(key, spec, d, value);
-                // Shortest round-trip text, as Python's str(float) gives LightGBM; its parser reads "1E-05" as well.
-                return d.ToString("R", CultureInfo.InvariantCulture);
-            }
-            case Kind.Integer:
-            {
-                // jsonb keeps 4.0 as written, so integral numbers in any notation are accepted.
-                if (value.ValueKind != JsonValueKind.Number)
-                    throw WrongType(key, "an integer", value, "31");
-                if (!value.TryGetInt64(out long n))
-                {
-                    if (!value.TryGetDouble(out double d) || Math.Floor(d) != d)
-                        throw WrongType(key, "an integer", value, "31");
-                    if (d < spec.Min || d > spec.Max) throw OutOfRange(key, spec, value);
-                    n = (long)d;
-                }
-                CheckRange(key, spec, n, value);
-                return n.ToString(CultureInfo.InvariantCulture);
-            }
-            case Kind.String:
-            {
-                if (value.ValueKind != JsonValueKind.String)
-                    throw WrongType(key, "a string", value, "\"value\"");
-                string s = value.GetString()!;
-                if (spec.Choices is not null && !spec.Choices.Contains(s))
-                    throw new InvalidParameterException(
-                        $"LightGBM hyperparameter \"{key}\" must be one of {string.Join(", ", spec.Choices)}; got \"{ParameterText.Shorten(s)}\"",
-                        $"Use one of: {string.Join(", ", spec.Choices)}.");
-                return s;
-            }
-            case Kind.Boolean:
-                return value.ValueKind switch
-                {
-                    JsonValueKind.True => "true",
-                    JsonValueKind.False => "false",
-                    _ => throw WrongType(key, "a boolean", value, "true"),
-                };
-            case Kind.MonotoneConstraints:
-                return MonotoneConstraints(key, value);
-            default:
-                throw new InvalidOperationException($"unhandled kind {spec.Kind}");
-        }
-    }
+    private static string Convert(string key, Spec spec, JsonElement value) =>
+        spec.Kind == Kind.MonotoneConstraints ? MonotoneConstraints(key, value) : Table.ConvertScalar(key, spec, value);
 
     /// <summary>[1, 0, -1] (one of -1, 0, 1 per feature), sent to LightGBM as "1,0,-1".</summary>
     private static string MonotoneConstraints(string key, JsonElement value)
     {
         const string expected = "an array of -1, 0 or 1, one per feature";
-        if (value.ValueKind != JsonValueKind.Array) throw WrongType(key, expected, value, "[1, 0, -1]");
+        if (value.ValueKind != JsonValueKind.Array) throw Table.WrongType(key, expected, value, "[1, 0, -1]");
         var text = new StringBuilder();
         foreach (var item in value.EnumerateArray())
         {
             if (item.ValueKind != JsonValueKind.Number || !item.TryGetInt32(out int c) || c < -1 || c > 1)
-                throw WrongType(key, expected, value, "[1, 0, -1]");
+                throw Table.WrongType(key, expected, value, "[1, 0, -1]");
             if (text.Length > 0) text.Append(',');
             text.Append(c.ToString(CultureInfo.InvariantCulture));
         }
-        if (text.Length == 0) throw WrongType(key, expected, value, "[1, 0, -1]");
+        if (text.Length == 0) throw Table.WrongType(key, expected, value, "[1, 0, -1]");
         return text.ToString();
     }
-
-    private static void CheckRange(string key, Spec spec, double d, JsonElement value)
-    {
-        bool tooLow = spec.MinExclusive ? d <= spec.Min : d < spec.Min;
-        bool tooHigh = spec.MaxExclusive ? d >= spec.Max : d > spec.Max;
-        if (tooLow || tooHigh) throw OutOfRange(key, spec, value);
-    }
-
-    private static InvalidParameterException OutOfRange(string key, Spec spec, JsonElement value)
-    {
-        string type = spec.Kind == Kind.Integer ? "an integer" : "a number";
-        bool noLow = double.IsNegativeInfinity(spec.Min) || (spec.Kind == Kind.Integer && spec.Min <= int.MinValue);
-        bool noHigh = double.IsPositiveInfinity(spec.Max) || (spec.Kind == Kind.Integer && spec.Max >= int.MaxValue);
-        string low = Bound(spec.Min), high = Bound(spec.Max);
-        string range = (noLow, noHigh) switch
-        {
-            (true, true) => "that fits in 32 bits",
-            (true, false) => $"{(spec.MaxExclusive ? "less than" : "at most")} {high}",
-            (false, true) => $"{(spec.MinExclusive ? "greater than" : "at least")} {low}",
-            _ => $"{(spec.MinExclusive ? "greater than" : "at least")} {low} and {(spec.MaxExclusive ? "less than" : "at most")} {high}",
-        };
-        return new InvalidParameterException(
-            $"LightGBM hyperparameter \"{key}\" must be {type} {range}; got {ParameterText.Shorten(value.GetRawText())}",
-            $"Set \"{key}\" to {type} {range}, or remove it to use the default.");
-    }
-
-    private static string Bound(double d) => d.ToString("R", CultureInfo.InvariantCulture);
-
-    private static InvalidParameterException WrongType(string key, string expected, JsonElement value, string example) =>
-        new($"LightGBM hyperparameter \"{key}\" must be {expected}; got {ParameterText.Describe(value)}",
-            $"Write it as e.g. {{\"{key}\": {example}}}, or remove it to use the default.");
-
-
 }

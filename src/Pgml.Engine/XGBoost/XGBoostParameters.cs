@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Kind = Pgml.Engine.LibraryParameterKind;
+using Spec = Pgml.Engine.LibraryParameterSpec;
 
 namespace Pgml.Engine.XGBoost;
 
@@ -17,14 +19,6 @@ public sealed class XGBoostParameters
     /// PostgresML's Rust default of 10, so models match what users get from XGBoost elsewhere.
     /// </summary>
     public const int DefaultNEstimators = 100;
-
-    private enum Kind { Number, Integer, String, Boolean, MonotoneConstraints, InteractionConstraints }
-
-    private sealed record Spec(
-        string Name, Kind Kind, string[] Aliases,
-        double Min = double.NegativeInfinity, bool MinExclusive = false,
-        double Max = double.PositiveInfinity, bool MaxExclusive = false,
-        string[]? Choices = null);
 
     private static readonly Spec[] Specs =
     [
@@ -64,7 +58,7 @@ public sealed class XGBoostParameters
         new("validate_parameters", Kind.Boolean, []),
     ];
 
-    private static readonly Dictionary<string, Spec> ByKey = BuildIndex();
+    private static readonly LibraryParameterTable Table = new("XGBoost", Specs, ["num_class"], "1", "0", "0.3", "6");
 
     private static readonly string[] RegressionObjectives =
         ["reg:squarederror", "reg:squaredlogerror", "reg:pseudohubererror", "reg:absoluteerror", "reg:logistic", "count:poisson", "reg:gamma", "reg:tweedie"];
@@ -73,7 +67,7 @@ public sealed class XGBoostParameters
     private static readonly string[] MultiObjectives = ["multi:softprob", "multi:softmax"];
 
     /// <summary>Every accepted key, canonical names and aliases, sorted.</summary>
-    public static IReadOnlyList<string> ValidKeys { get; } = ByKey.Keys.Order(StringComparer.Ordinal).ToArray();
+    public static IReadOnlyList<string> ValidKeys => Table.ValidKeys;
 
     /// <summary>The objectives allowed for a task; the first is the default (for classification: with 2 classes).</summary>
     public static IReadOnlyList<string> Objectives(XGBoostTask task) =>
@@ -143,8 +137,7 @@ public sealed class XGBoostParameters
             foreach (var property in root.EnumerateObject())
             {
                 string key = property.Name;
-                if (!ByKey.TryGetValue(key, out var spec))
-                    throw UnknownKey(key);
+                var spec = Table.Find(key);
                 if (given.TryGetValue(spec.Name, out string? earlier))
                     throw new InvalidParameterException(
                         earlier == key
@@ -215,86 +208,15 @@ public sealed class XGBoostParameters
 
     private const string ExampleHint = "Pass a JSON object such as '{\"n_estimators\": 100, \"max_depth\": 6, \"eta\": 0.3}'.";
 
-    private static Dictionary<string, Spec> BuildIndex()
-    {
-        var index = new Dictionary<string, Spec>(StringComparer.Ordinal);
-        foreach (var spec in Specs)
-        {
-            index.Add(spec.Name, spec);
-            foreach (string alias in spec.Aliases) index.Add(alias, spec);
-        }
-        return index;
-    }
-
     private static string TaskName(XGBoostTask task) => task == XGBoostTask.Regression ? "regression" : "classification";
 
-    private static InvalidParameterException UnknownKey(string key)
-    {
-        string all = string.Join(", ", ValidKeys);
-        if (key == "num_class")
-            return new InvalidParameterException(
-                "XGBoost hyperparameter \"num_class\" cannot be set: it is taken from the number of classes in the training data",
-                $"Remove it. Valid hyperparameters: {all}.");
-        string? close = ParameterText.Closest(key, ValidKeys);
-        return new InvalidParameterException(
-            $"unknown XGBoost hyperparameter \"{key}\"" + (close is null ? "" : $" (did you mean \"{close}\"?)"),
-            $"Valid hyperparameters: {all}.");
-    }
-
-
     /// <summary>Checks the value against its spec and renders it as the string XGBoosterSetParam expects.</summary>
-    private static string Convert(string key, Spec spec, JsonElement value)
+    private static string Convert(string key, Spec spec, JsonElement value) => spec.Kind switch
     {
-        switch (spec.Kind)
-        {
-            case Kind.Number:
-            {
-                if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out double d) || !double.IsFinite(d))
-                    throw WrongType(key, "a number", value, "0.3");
-                CheckRange(key, spec, d, value);
-                return d.ToString("R", CultureInfo.InvariantCulture);
-            }
-            case Kind.Integer:
-            {
-                // jsonb keeps 4.0 as written, so integral numbers in any notation are accepted.
-                if (value.ValueKind != JsonValueKind.Number)
-                    throw WrongType(key, "an integer", value, "6");
-                if (!value.TryGetInt64(out long n))
-                {
-                    if (!value.TryGetDouble(out double d) || Math.Floor(d) != d)
-                        throw WrongType(key, "an integer", value, "6");
-                    if (d < spec.Min || d > spec.Max) throw OutOfRange(key, spec, value);
-                    n = (long)d;
-                }
-                CheckRange(key, spec, n, value);
-                return n.ToString(CultureInfo.InvariantCulture);
-            }
-            case Kind.String:
-            {
-                if (value.ValueKind != JsonValueKind.String)
-                    throw WrongType(key, "a string", value, "\"value\"");
-                string s = value.GetString()!;
-                if (spec.Choices is not null && !spec.Choices.Contains(s))
-                    throw new InvalidParameterException(
-                        $"XGBoost hyperparameter \"{key}\" must be one of {string.Join(", ", spec.Choices)}; got \"{s}\"",
-                        $"Use one of: {string.Join(", ", spec.Choices)}.");
-                return s;
-            }
-            case Kind.Boolean:
-                return value.ValueKind switch
-                {
-                    JsonValueKind.True => "1",
-                    JsonValueKind.False => "0",
-                    _ => throw WrongType(key, "a boolean", value, "true"),
-                };
-            case Kind.MonotoneConstraints:
-                return Constraints(key, value, nested: false);
-            case Kind.InteractionConstraints:
-                return Constraints(key, value, nested: true);
-            default:
-                throw new InvalidOperationException($"unhandled kind {spec.Kind}");
-        }
-    }
+        Kind.MonotoneConstraints => Constraints(key, value, nested: false),
+        Kind.InteractionConstraints => Constraints(key, value, nested: true),
+        _ => Table.ConvertScalar(key, spec, value),
+    };
 
     /// <summary>
     /// monotone_constraints: [1, 0, -1] (one of -1, 0, 1 per feature), sent as "(1,0,-1)";
@@ -308,7 +230,7 @@ public sealed class XGBoostParameters
             : "an array of -1, 0 or 1, one per feature (or a string in XGBoost's syntax)";
         string example = nested ? "[[0, 1], [2, 3]]" : "[1, 0, -1]";
         if (value.ValueKind == JsonValueKind.String) return value.GetString()!;
-        if (value.ValueKind != JsonValueKind.Array) throw WrongType(key, expected, value, example);
+        if (value.ValueKind != JsonValueKind.Array) throw Table.WrongType(key, expected, value, example);
 
         var text = new StringBuilder(nested ? "[" : "(");
         bool first = true;
@@ -318,13 +240,13 @@ public sealed class XGBoostParameters
             first = false;
             if (nested)
             {
-                if (item.ValueKind != JsonValueKind.Array) throw WrongType(key, expected, value, example);
+                if (item.ValueKind != JsonValueKind.Array) throw Table.WrongType(key, expected, value, example);
                 text.Append('[');
                 bool firstIndex = true;
                 foreach (var index in item.EnumerateArray())
                 {
                     if (index.ValueKind != JsonValueKind.Number || !index.TryGetInt32(out int i) || i < 0)
-                        throw WrongType(key, expected, value, example);
+                        throw Table.WrongType(key, expected, value, example);
                     if (!firstIndex) text.Append(',');
                     firstIndex = false;
                     text.Append(i.ToString(CultureInfo.InvariantCulture));
@@ -334,42 +256,10 @@ public sealed class XGBoostParameters
             else
             {
                 if (item.ValueKind != JsonValueKind.Number || !item.TryGetInt32(out int c) || c < -1 || c > 1)
-                    throw WrongType(key, expected, value, example);
+                    throw Table.WrongType(key, expected, value, example);
                 text.Append(c.ToString(CultureInfo.InvariantCulture));
             }
         }
         return text.Append(nested ? ']' : ')').ToString();
     }
-
-    private static void CheckRange(string key, Spec spec, double d, JsonElement value)
-    {
-        bool tooLow = spec.MinExclusive ? d <= spec.Min : d < spec.Min;
-        bool tooHigh = spec.MaxExclusive ? d >= spec.Max : d > spec.Max;
-        if (tooLow || tooHigh) throw OutOfRange(key, spec, value);
-    }
-
-    private static InvalidParameterException OutOfRange(string key, Spec spec, JsonElement value)
-    {
-        string low = double.IsNegativeInfinity(spec.Min) ? "" : Bound(spec.Min);
-        string high = double.IsPositiveInfinity(spec.Max) ? "" : Bound(spec.Max);
-        string range = (low, high) switch
-        {
-            ("", _) => $"{(spec.MaxExclusive ? "less than" : "at most")} {high}",
-            (_, "") => $"{(spec.MinExclusive ? "greater than" : "at least")} {low}",
-            _ => $"{(spec.MinExclusive ? "greater than" : "at least")} {low} and {(spec.MaxExclusive ? "less than" : "at most")} {high}",
-        };
-        string type = spec.Kind == Kind.Integer ? "an integer" : "a number";
-        return new InvalidParameterException(
-            $"XGBoost hyperparameter \"{key}\" must be {type} {range}; got {ParameterText.Shorten(value.GetRawText())}",
-            $"Set \"{key}\" to {type} {range}, or remove it to use the default.");
-    }
-
-    private static string Bound(double d) =>
-        d >= long.MaxValue || d <= long.MinValue ? d.ToString("E3", CultureInfo.InvariantCulture) : d.ToString("R", CultureInfo.InvariantCulture);
-
-    private static InvalidParameterException WrongType(string key, string expected, JsonElement value, string example) =>
-        new($"XGBoost hyperparameter \"{key}\" must be {expected}; got {ParameterText.Describe(value)}",
-            $"Write it as e.g. {{\"{key}\": {example}}}, or remove it to use the default.");
-
-
 }
