@@ -3,34 +3,36 @@ using System.Text;
 
 namespace Pgml.Extension.Interop;
 
-/// <summary>A query parameter: PostgreSQL type plus text form (or raw bytes for bytea). Values are never pasted into SQL.</summary>
-internal readonly struct SqlArg
+/// <summary>
+/// A query parameter: PostgreSQL type plus text form, or bytes for bytea (borrowed from native memory the caller keeps
+/// alive, so a large model is not copied before PostgreSQL copies it). Values are never pasted into SQL.
+/// </summary>
+internal readonly unsafe struct SqlArg
 {
     public readonly uint Type;
     public readonly string? Text;
-    public readonly byte[]? Bytes;
-    /// <summary>bytea in native memory, borrowed (the caller keeps it alive): passed to PostgreSQL without a copy first.</summary>
-    public readonly unsafe byte* NativeBytes;
-    public readonly int NativeLength;
+    public readonly bool IsBytea;
+    public readonly byte* Bytes;
+    public readonly int Length;
 
-    private SqlArg(uint type, string? text, byte[]? bytes) { Type = type; Text = text; Bytes = bytes; }
+    private SqlArg(uint type, string? text) { Type = type; Text = text; }
 
-    private unsafe SqlArg(byte* data, int length)
+    private SqlArg(byte* data, int length)
     {
         Type = TypeOid.Bytea;
-        NativeBytes = data;
-        NativeLength = length;
+        IsBytea = true;
+        Bytes = data;
+        Length = length;
     }
 
-    public static SqlArg Of(string? value) => new(TypeOid.Text, value, null);
-    public static SqlArg Of(long value) => new(TypeOid.Int8, value.ToString(CultureInfo.InvariantCulture), null);
-    public static SqlArg Of(long? value) => new(TypeOid.Int8, value?.ToString(CultureInfo.InvariantCulture), null);
-    public static SqlArg Of(bool value) => new(TypeOid.Bool, value ? "true" : "false", null);
-    public static SqlArg Of(double value) => new(TypeOid.Float8, value.ToString("R", CultureInfo.InvariantCulture), null);
-    public static SqlArg Jsonb(string? json) => new(TypeOid.Jsonb, json, null);
-    public static SqlArg Bytea(byte[] bytes) => new(TypeOid.Bytea, null, bytes);
-    public static unsafe SqlArg Bytea(byte* data, int length) => new(data, length);
-    public static SqlArg Typed(uint type, string? text) => new(type, text, null);
+    public static SqlArg Of(string? value) => new(TypeOid.Text, value);
+    public static SqlArg Of(long value) => new(TypeOid.Int8, value.ToString(CultureInfo.InvariantCulture));
+    public static SqlArg Of(long? value) => new(TypeOid.Int8, value?.ToString(CultureInfo.InvariantCulture));
+    public static SqlArg Of(bool value) => new(TypeOid.Bool, value ? "true" : "false");
+    public static SqlArg Of(double value) => new(TypeOid.Float8, value.ToString("R", CultureInfo.InvariantCulture));
+    public static SqlArg Jsonb(string? json) => new(TypeOid.Jsonb, json);
+    public static SqlArg Bytea(byte* data, int length) => new(data, length);
+    public static SqlArg Typed(uint type, string? text) => new(type, text);
 }
 
 /// <summary>
@@ -76,13 +78,6 @@ internal static unsafe class Spi
     {
         byte* data = Raw(row, column, out length, out bool isNull);
         return isNull ? null : data;
-    }
-
-    /// <summary>A bytea value of the last result as raw bytes; null for SQL NULL.</summary>
-    public static byte[]? Bytes(long row, int column)
-    {
-        byte* data = Raw(row, column, out int length, out bool isNull);
-        return isNull ? null : new ReadOnlySpan<byte>(data, length).ToArray();
     }
 
     public static long? Int64(long row, int column) =>
@@ -162,38 +157,35 @@ internal static unsafe class Spi
     private readonly struct NativeParams : IDisposable
     {
         public readonly PgmlParam* Pointer;
-        private readonly SqlArg[] _args;
+        private readonly bool[] _owned;   // allocated here (text, empty bytea), freed by Dispose
 
         public NativeParams(SqlArg[] args)
         {
-            _args = args;
+            _owned = new bool[args.Length];
             Pointer = (PgmlParam*)System.Runtime.InteropServices.NativeMemory.AllocZeroed((nuint)Math.Max(1, args.Length), (nuint)sizeof(PgmlParam));
             for (int i = 0; i < args.Length; i++)
             {
                 Pointer[i].TypeOid = args[i].Type;
                 Pointer[i].Length = -1;
-                if (args[i].NativeBytes != null)
+                if (args[i].IsBytea)
                 {
-                    Pointer[i].Value = args[i].NativeBytes;   // borrowed: the caller keeps it alive and frees it
-                    Pointer[i].Length = args[i].NativeLength;
-                }
-                else if (args[i].Bytes is { } b)
-                {
-                    var copy = new Utf8String(b);
-                    Pointer[i].Value = copy.Pointer;
-                    Pointer[i].Length = b.Length;
+                    // borrowed; an empty value still needs a non-NULL pointer (NULL means SQL NULL to the shim)
+                    _owned[i] = args[i].Length == 0;
+                    Pointer[i].Value = _owned[i] ? (byte*)System.Runtime.InteropServices.NativeMemory.Alloc(1) : args[i].Bytes;
+                    Pointer[i].Length = args[i].Length;
                 }
                 else if (args[i].Text is { } t)
                 {
                     Pointer[i].Value = new Utf8String(t).Pointer;
+                    _owned[i] = true;
                 }
             }
         }
 
         public void Dispose()
         {
-            for (int i = 0; i < _args.Length; i++)
-                if (Pointer[i].Value != null && _args[i].NativeBytes == null) System.Runtime.InteropServices.NativeMemory.Free(Pointer[i].Value);
+            for (int i = 0; i < _owned.Length; i++)
+                if (_owned[i]) System.Runtime.InteropServices.NativeMemory.Free(Pointer[i].Value);
             System.Runtime.InteropServices.NativeMemory.Free(Pointer);
         }
     }
