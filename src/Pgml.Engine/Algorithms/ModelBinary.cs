@@ -168,14 +168,14 @@ public ref struct ModelReader
         return v >= min && v <= max ? v : throw Bad($"{what} = {v} is outside {min}..{max}");
     }
 
-    public float[] Floats() => MemoryMarshal.Cast<byte, float>(Take(Count(4) * 4)).ToArray();
-    public double[] Doubles() => MemoryMarshal.Cast<byte, double>(Take(Count(8) * 8)).ToArray();
-    public int[] Ints() => MemoryMarshal.Cast<byte, int>(Take(Count(4) * 4)).ToArray();
+    public float[] Floats() => Values<float>().ToArray();
+    public double[] Doubles() => Values<double>().ToArray();
+    public int[] Ints() => Values<int>().ToArray();
 
     /// <summary>An array whose length must be <paramref name="expected"/>.</summary>
-    public float[] Floats(long expected, string what) => Exactly(Floats(), expected, what);
-    public double[] Doubles(long expected, string what) => Exactly(Doubles(), expected, what);
-    public int[] Ints(long expected, string what) => Exactly(Ints(), expected, what);
+    public float[] Floats(long expected, string what) => Values<float>(expected, what).ToArray();
+    public double[] Doubles(long expected, string what) => Values<double>(expected, what).ToArray();
+    public int[] Ints(long expected, string what) => Values<int>(expected, what).ToArray();
 
     /// <summary>An array read in place, without a copy (valid while the model's bytes are).</summary>
     public ReadOnlySpan<T> Values<T>() where T : unmanaged
@@ -189,9 +189,6 @@ public ref struct ModelReader
         var values = Values<T>();
         return values.Length == expected ? values : throw Bad($"{what} has {values.Length} values, expected {expected}");
     }
-
-    private static T[] Exactly<T>(T[] a, long expected, string what) =>
-        a.Length == expected ? a : throw Bad($"{what} has {a.Length} values, expected {expected}");
 
     private int Count(int elementSize)
     {

@@ -145,8 +145,8 @@ public sealed unsafe class ForestPredictor : IPredictor, IDisposable
         int outputs = reader.Int32("output count", 1, int.MaxValue);
         var starts = reader.Values<int>();
         if (starts.Length < 2) throw ModelReader.Bad($"a forest needs at least one tree, the tree table has {starts.Length} entries");
-        long n = starts[^1];
-        if (starts[0] != 0 || n < 0) throw ModelReader.Bad("the forest's tree table does not start at 0");
+        if (starts[0] != 0) throw ModelReader.Bad($"the forest's tree table starts at {starts[0]}, not 0");
+        long n = starts[^1];   // Validate checks the rest of the table once the nodes are read
         var feature = reader.Values<int>(n, "forest node features");
         var threshold = reader.Values<float>(n, "forest node thresholds");
         var left = reader.Values<int>(n, "forest left children");
@@ -165,12 +165,7 @@ public sealed unsafe class ForestPredictor : IPredictor, IDisposable
                 nodes[i] = leaf ? ForestNode.NewLeaf(leafOffset[i]) : new ForestNode(feature[i], threshold[i], left[i], right[i]);
             }
             forest.LeafValues.AddRange(leafValues);
-            for (int t = 1; t < starts.Length; t++)
-            {
-                if (starts[t] <= starts[t - 1]) throw ModelReader.Bad($"forest tree {t - 1} is empty or out of order");
-                if (t < starts.Length - 1) forest.EndTreeAt(starts[t]);
-            }
-            forest.EndTree();
+            foreach (int end in starts[1..]) forest.EndTreeAt(end);
             forest.TrimExcess();
             return new ForestPredictor(forest, task);
         }
