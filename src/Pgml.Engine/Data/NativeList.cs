@@ -6,7 +6,9 @@ namespace Pgml.Engine.Data;
 /// A growable array of unmanaged values in native memory, for what can be hundreds of megabytes (a forest's nodes, a
 /// model's serialized bytes): it costs the garbage collector nothing, does not count against the backend's managed heap
 /// limit, and grows with realloc, which for large blocks remaps pages instead of copying them, so growing never holds
-/// two copies. Freed by <see cref="Dispose"/>, or by the finalizer when an owner (a cached model) is simply dropped.
+/// two copies. Freed by <see cref="Dispose"/>, or by the finalizer when an owner (a cached model) is simply dropped;
+/// the capacity is reported to the GC as memory pressure, so a dropped 200 MB forest prompts a collection even in a
+/// backend that allocates little managed memory (otherwise its finalizer could wait indefinitely).
 /// </summary>
 public sealed unsafe class NativeList<T> : IDisposable where T : unmanaged
 {
@@ -17,6 +19,7 @@ public sealed unsafe class NativeList<T> : IDisposable where T : unmanaged
     {
         _capacity = Math.Max(1, capacity);
         _items = (T*)NativeMemory.Alloc((nuint)_capacity, (nuint)sizeof(T));
+        ReportCapacity();
     }
 
     /// <summary>A copy of <paramref name="values"/>, trimmed to their length.</summary>
@@ -68,6 +71,7 @@ public sealed unsafe class NativeList<T> : IDisposable where T : unmanaged
         if (_capacity == Math.Max(1, Count)) return;
         _capacity = Math.Max(1, Count);
         _items = (T*)NativeMemory.Realloc(Pointer, (nuint)(_capacity * sizeof(T)));
+        ReportCapacity();
     }
 
     private void Grow(long needed)
@@ -75,6 +79,17 @@ public sealed unsafe class NativeList<T> : IDisposable where T : unmanaged
         long capacity = Math.Max(needed, _capacity * 2);
         _items = (T*)NativeMemory.Realloc(Pointer, (nuint)(capacity * sizeof(T)));
         _capacity = capacity;
+        ReportCapacity();
+    }
+
+    private long _reported;
+
+    private void ReportCapacity()
+    {
+        long bytes = _items == null ? 0 : _capacity * sizeof(T);
+        if (bytes > _reported) GC.AddMemoryPressure(bytes - _reported);
+        else if (bytes < _reported) GC.RemoveMemoryPressure(_reported - bytes);
+        _reported = bytes;
     }
 
     public void Dispose()
@@ -89,5 +104,6 @@ public sealed unsafe class NativeList<T> : IDisposable where T : unmanaged
         NativeMemory.Free(_items);
         _items = null;
         Count = 0;
+        ReportCapacity();
     }
 }
