@@ -20,3 +20,9 @@ public sealed class ModelFormatException(string message, string? hint = null, Ex
 
 /// <summary>A combination pgml does not implement (an algorithm for a task, a feature of an algorithm).</summary>
 public sealed class UnsupportedException(string message, string? hint = null) : EngineException(message, hint);
+
+/// <summary>A value is missing (NULL or NaN) where none may be: a label, or a feature an algorithm cannot place.</summary>
+public sealed class MissingValueException(string message, string? hint = null) : EngineException(message, hint);
+
+/// <summary>A value lies outside what pgml can represent exactly (a label beyond float32's consecutive integers).</summary>
+public sealed class ValueOutOfRangeException(string message, string? hint = null) : EngineException(message, hint);

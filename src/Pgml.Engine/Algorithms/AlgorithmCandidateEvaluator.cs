@@ -1,5 +1,4 @@
 using Pgml.Engine.Data;
-using Pgml.Engine.Models;
 using Pgml.Engine.Search;
 
 namespace Pgml.Engine.Algorithms;
@@ -25,18 +24,15 @@ public sealed unsafe class AlgorithmCandidateEvaluator : ICandidateEvaluator
         _labels = labels;
         _task = task;
         _numClasses = numClasses;
-        Metric = TargetMetric(task);
+        Metric = TaskNames.TargetMetric(task);
     }
+
+    /// <summary>Cross-validation over <paramref name="data"/>'s rows (its features and labels must outlive this).</summary>
+    public AlgorithmCandidateEvaluator(IAlgorithm algorithm, TrainingSet data)
+        : this(algorithm, data.Features, data.LabelPointer, data.Task, data.NumClasses) { }
 
     public string Metric { get; }
 
-    public static string TargetMetric(TaskKind task) => task switch
-    {
-        TaskKind.Regression => "r2",
-        TaskKind.Classification => "f1",
-        TaskKind.Clustering => "silhouette",
-        _ => "cumulative_explained_variance",
-    };
 
     public void Validate(string hyperparamsJson) => _algorithm.Validate(hyperparamsJson, _task);
 

@@ -48,26 +48,8 @@ public static class AlgorithmRegistry
                 $"{name} supports {string.Join(", ", algorithm.Tasks.Select(TaskNames.Name))}; algorithms for {taskName}: {string.Join(", ", NamesFor(task))}.");
         return algorithm;
     }
-}
 
-/// <summary>The task names SQL uses.</summary>
-public static class TaskNames
-{
-    public static string Name(TaskKind task) => task switch
-    {
-        TaskKind.Regression => "regression",
-        TaskKind.Classification => "classification",
-        TaskKind.Clustering => "clustering",
-        TaskKind.Decomposition => "decomposition",
-        _ => task.ToString().ToLowerInvariant(),
-    };
-
-    public static TaskKind? Parse(string name) => name switch
-    {
-        "regression" => TaskKind.Regression,
-        "classification" => TaskKind.Classification,
-        "clustering" => TaskKind.Clustering,
-        "decomposition" => TaskKind.Decomposition,
-        _ => null,
-    };
+    /// <summary>What a model file is, for messages: the library's own model by its algorithm's description, else its path.</summary>
+    public static string DescribeFile(string path) =>
+        All.FirstOrDefault(a => a.NativeFile == path)?.NativeFileDescription ?? path;
 }

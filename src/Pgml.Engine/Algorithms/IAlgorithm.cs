@@ -1,4 +1,4 @@
-using Pgml.Engine.Models;
+using Pgml.Engine.Search;
 
 namespace Pgml.Engine.Algorithms;
 
@@ -54,7 +54,18 @@ public interface IAlgorithm
     /// </summary>
     string? NativeFile => null;
 
+    /// <summary>What <see cref="NativeFile"/> is, for messages (e.g. "XGBoost JSON").</summary>
+    string? NativeFileDescription => null;
+
     /// <summary>Rebuilds the predictor from <see cref="NativeFile"/>'s bytes, when pgml's bytes are missing or damaged.</summary>
     IPredictor FromNativeFile(byte[] data, TaskKind task) =>
         throw new UnsupportedException($"{Name} stores no library-native model to load from");
+
+    /// <summary>
+    /// The evaluator a hyperparameter search cross-validates candidates with, over <paramref name="data"/>'s training
+    /// rows (the held-out rows are never read). The default copies each fold's rows and calls <see cref="Train"/>;
+    /// an algorithm with a cheaper way (XGBoost slices one DMatrix) overrides it. Dispose it if it is IDisposable.
+    /// </summary>
+    ICandidateEvaluator CreateCandidateEvaluator(TrainingSet data) =>
+        new AlgorithmCandidateEvaluator(this, data);
 }

@@ -24,7 +24,7 @@ public static class ModelFormats
     };
 
     /// <summary>Throws <see cref="ModelFormatException"/> for anything unknown, damaged or from a newer pgml.</summary>
-    public static IPredictor Load(ReadOnlySpan<byte> bytes, Models.TaskKind task)
+    public static IPredictor Load(ReadOnlySpan<byte> bytes, TaskKind task)
     {
         if (bytes.Length >= 8 && bytes[..8].SequenceEqual(CompiledTreeFormat.Magic))
             return new XGBoost.XGBoostPredictor(TreeEnsemble.FromCompiled(bytes), task);

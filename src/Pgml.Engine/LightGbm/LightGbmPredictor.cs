@@ -85,6 +85,8 @@ public sealed class LightGbmAlgorithm : IAlgorithm
 
     string? IAlgorithm.NativeFile => NativeFile;
 
+    public string? NativeFileDescription => "LightGBM text model";
+
     public IPredictor FromNativeFile(byte[] data, TaskKind task) => new LightGbmPredictor(Encoding.UTF8.GetString(data), task);
 
     private static LightGbmTask ToTask(TaskKind task) => task switch

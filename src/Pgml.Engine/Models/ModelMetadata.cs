@@ -3,8 +3,6 @@ using System.Text.Json;
 
 namespace Pgml.Engine.Models;
 
-public enum TaskKind { Regression, Classification, Clustering, Decomposition }
-
 /// <summary>How a training column feeds the model: one number, a fixed-size numeric array, or text (categorical).</summary>
 public enum FeatureColumnKind { Number, Array, Text }
 
@@ -47,7 +45,7 @@ public sealed record ModelMetadata(
             w.WriteStartObject();
             w.WriteNumber("format_version", FormatVersion);
             w.WriteString("algorithm", Algorithm);
-            w.WriteString("task", Algorithms.TaskNames.Name(Task));
+            w.WriteString("task", TaskNames.Name(Task));
             w.WriteString("label_type", LabelType);
             w.WriteStartArray("columns");
             foreach (var c in Columns)
@@ -89,7 +87,7 @@ public sealed record ModelMetadata(
                     $"the model was stored by a newer pgml (metadata format {version}; this pgml reads up to {FormatVersion})",
                     "Upgrade pgml, or retrain the model with this version.");
             string taskName = root.GetProperty("task").GetString() ?? "";
-            var task = Algorithms.TaskNames.Parse(taskName)
+            var task = TaskNames.Parse(taskName)
                 ?? throw new ModelFormatException($"the model's metadata names an unknown task \"{taskName}\"");
             var columns = root.GetProperty("columns").EnumerateArray().Select(c => new FeatureColumnInfo(
                 c.GetProperty("name").GetString() ?? "",

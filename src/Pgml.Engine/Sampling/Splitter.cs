@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Pgml.Engine;
+namespace Pgml.Engine.Sampling;
 
 /// <summary>
 /// A train/test split as a row permutation: <see cref="Order"/>[i] is the source row placed at position i;
@@ -26,7 +26,7 @@ public static class Splitter
     /// </summary>
     /// <exception cref="InvalidParameterException">testSize is not a fraction in (0, 1) or a whole row count ≥ 1.</exception>
     /// <exception cref="InvalidDataException">The split would leave no training row or no test row.</exception>
-    public static SplitPlan Plan(long rows, double testSize, Sampling sampling, ReadOnlySpan<float> labels, int seed)
+    public static SplitPlan Plan(long rows, double testSize, TestSampling sampling, ReadOnlySpan<float> labels, int seed)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         long testRows = TestRowCount(rows, testSize);
@@ -34,16 +34,16 @@ public static class Splitter
 
         switch (sampling)
         {
-            case Sampling.Last:
+            case TestSampling.Last:
                 return new SplitPlan(Identity(rows), trainRows);
-            case Sampling.Random:
-            case Sampling.Stratified when labels.IsEmpty:
+            case TestSampling.Random:
+            case TestSampling.Stratified when labels.IsEmpty:
             {
                 long[] order = Identity(rows);
                 Shuffle(order, new Random(seed));
                 return new SplitPlan(order, trainRows);
             }
-            case Sampling.Stratified:
+            case TestSampling.Stratified:
                 if (labels.Length != rows)
                     throw new ArgumentException($"stratified sampling needs one label per row: {labels.Length} labels for {rows} rows", nameof(labels));
                 return new SplitPlan(Stratify(labels, testRows, new Random(seed)), trainRows);

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Pgml.Engine.Algorithms;
-using Pgml.Engine.Models;
+using Pgml.Engine.Search;
 using Pgml.Engine.Trees;
 
 namespace Pgml.Engine.XGBoost;
@@ -28,6 +28,12 @@ public class XGBoostAlgorithm : IAlgorithm
 
     string? IAlgorithm.NativeFile => NativeFile;
 
+    public string? NativeFileDescription => "XGBoost JSON";
+
+    /// <summary>Cross-validation loads the training rows into XGBoost once and slices one DMatrix per fold.</summary>
+    public virtual ICandidateEvaluator CreateCandidateEvaluator(TrainingSet data) =>
+        new XGBoostCandidateEvaluator(data.Features, data.AllLabels, data.TrainRows, ToXGBoostTask(data.Task), data.NumClasses);
+
     public IPredictor FromNativeFile(byte[] data, TaskKind task) => new XGBoostPredictor(TreeEnsemble.FromXGBoostJson(data), task);
 
     /// <summary>Hyperparameters as XGBoost should see them (the random forest variant changes them).</summary>
@@ -49,6 +55,9 @@ public class XGBoostAlgorithm : IAlgorithm
 public sealed class XGBoostRandomForestAlgorithm : XGBoostAlgorithm
 {
     public override string Name => "xgboost_random_forest";
+
+    /// <summary>The generic evaluator: it trains through <see cref="Rewrite"/>, which sets up the forest.</summary>
+    public override ICandidateEvaluator CreateCandidateEvaluator(TrainingSet data) => new AlgorithmCandidateEvaluator(this, data);
 
     private static readonly (string Key, string[] Aliases, double Value)[] Defaults =
     [

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Pgml.Extension.Catalog;
 using Pgml.Extension.Interop;
 
@@ -35,7 +34,7 @@ internal static class DeployFunction
             $"project \"{projectName}\" does not exist", "Train a model first with pgml.train(), or check the name in pgml.projects.");
         long? modelId = strategy switch
         {
-            "best_score" => Models.Best(project.Id, TaskInfo.TargetMetric(project.Task), algorithm),
+            "best_score" => Models.Best(project.Id, TargetMetric(project.Task), algorithm),
             "most_recent" => Models.MostRecent(project.Id, algorithm),
             "rollback" => Deployments.RollbackTarget(project.Id, algorithm),
             _ => throw new PgmlException(SqlState.InvalidParameterValue, $"the strategy {strategy} cannot be asked for",
@@ -51,21 +50,10 @@ internal static class DeployFunction
         Deployments.Deploy(project.Id, model.Id, strategy);
         Result.Row(project.Name, strategy, model.Algorithm);
     }
-}
 
-/// <summary>Facts about tasks shared by training and deployment.</summary>
-internal static class TaskInfo
-{
-    /// <summary>The metric that decides which model is better (higher is better for all of them).</summary>
-    public static string TargetMetric(string task) => task switch
-    {
-        "regression" => "r2",
-        "classification" => "f1",
-        "clustering" => "silhouette",
-        "decomposition" => "cumulative_explained_variance",
-        _ => throw new PgmlException(SqlState.FeatureNotSupported, $"the task {task} has no target metric",
-            "Use a regression or classification project."),
-    };
-
-    public static string Format(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
+    /// <summary>The metric best_score compares; a project's task was checked when it was created.</summary>
+    private static string TargetMetric(string task) =>
+        Engine.TaskNames.Parse(task) is { } kind ? Engine.TaskNames.TargetMetric(kind)
+            : throw new PgmlException(SqlState.FeatureNotSupported, $"the task {task} has no target metric",
+                "Use a regression, classification, clustering or decomposition project.");
 }

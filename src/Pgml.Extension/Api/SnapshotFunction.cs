@@ -16,7 +16,7 @@ internal static class SnapshotFunction
         string yColumn = a.RequiredText(1, "y_column_name");
         double testSize = a.Double(2) ?? 0.25;
         string sampling = a.Text(3) ?? "stratified";
-        Engine.Splitter.ValidateTestSize(testSize);
+        Engine.Sampling.Splitter.ValidateTestSize(testSize);
         if (a.Text(4) is { } preprocess && preprocess.Trim() is not ("{}" or ""))
             throw new PgmlException(SqlState.FeatureNotSupported, "pgml keeps preprocessing with each model, not with the snapshot",
                 "Pass preprocess to pgml.train: its statistics then come from that model's training rows.");

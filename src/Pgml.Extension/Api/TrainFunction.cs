@@ -52,8 +52,8 @@ internal static class TrainFunction
             throw new PgmlException(SqlState.FeatureNotSupported, $"the task {effectiveTask} is not supported by pgml yet",
                 $"Supported tasks: {string.Join(", ", SupportedTasks)}.");
 
-        var taskKind = Engine.Algorithms.TaskNames.Parse(effectiveTask)!.Value;
-        bool supervised = taskKind is Engine.Models.TaskKind.Regression or Engine.Models.TaskKind.Classification;
+        var taskKind = Engine.TaskNames.Parse(effectiveTask)!.Value;
+        bool supervised = taskKind is Engine.TaskKind.Regression or Engine.TaskKind.Classification;
         // PostgresML's default 'linear' becomes kmeans for clustering and pca for decomposition
         string algorithm = Engine.Algorithms.AlgorithmRegistry.Default(taskKind, givenAlgorithm);
         Engine.Algorithms.AlgorithmRegistry.Find(algorithm, taskKind);
@@ -91,7 +91,7 @@ internal static class TrainFunction
             throw new PgmlException(SqlState.InvalidParameterValue,
                 $"y_column_name is required for the supervised task {effectiveTask}",
                 "Pass the name of the label column as y_column_name.");
-        Engine.Splitter.ValidateTestSize(testSize);
+        Engine.Sampling.Splitter.ValidateTestSize(testSize);
 
         project ??= Projects.Create(projectName, effectiveTask);
         var outcome = new TrainingRun(new TrainingRequest(project, algorithm, hyperparams, relationName, yColumns, testSize,

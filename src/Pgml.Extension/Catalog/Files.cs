@@ -91,13 +91,6 @@ internal static unsafe class Files
         }
     }
 
-    /// <summary>What a library-native model file is, for messages.</summary>
-    public static string Describe(string path) => path switch
-    {
-        Engine.XGBoost.XGBoostAlgorithm.NativeFile => "XGBoost JSON",
-        Engine.LightGbm.LightGbmAlgorithm.NativeFile => "LightGBM text model",
-        _ => path,
-    };
 
     public static bool ModelExists(long modelId) =>
         Spi.Query("SELECT 1 FROM pgml.models WHERE id = $1", 1, SqlArg.Of(modelId)) > 0;

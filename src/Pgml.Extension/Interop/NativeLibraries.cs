@@ -21,8 +21,8 @@ internal static unsafe partial class NativeLibraries
         if (name != LightGbm) return 0;   // the default probing for everything else
         string path = Path.Combine(EngineDirectory(), LightGbm + ".so");
         if (!File.Exists(path))
-            throw new PgmlException(SqlState.UndefinedFile, $"LightGBM's native library is not installed: {path} is missing",
-                "Reinstall pgml (make install copies lib_lightgbm.so next to pgml_engine.so).");
+            throw new PgmlException(SqlState.FeatureNotSupported, $"LightGBM's native library is not installed: {path} is missing",
+                "Reinstall pgml (make install copies lib_lightgbm.so next to pgml_engine.so), or train with xgboost meanwhile.");
         return NativeLibrary.Load(path);
     }
 
@@ -32,7 +32,7 @@ internal static unsafe partial class NativeLibraries
         DlInfo info;
         delegate* unmanaged<PgmlCallbacks*, int> anyExport = &Exports.Init;
         if (Dladdr(anyExport, &info) == 0 || info.FileName == null)
-            throw new PgmlException(SqlState.UndefinedFile, "cannot tell where pgml_engine.so was loaded from (dladdr failed)",
+            throw new PgmlException(SqlState.ExternalRoutineException, "cannot tell where pgml_engine.so was loaded from (dladdr failed)",
                 "Reinstall pgml.");
         return Path.GetDirectoryName(Marshal.PtrToStringUTF8((nint)info.FileName)) ?? ".";
     }

@@ -67,6 +67,10 @@ internal static unsafe class Pg
                     return Report(SqlState.InvalidParameterValue, ip.Message, ip.Hint, null);
                 case Pgml.Engine.InvalidDataException id:
                     return Report(SqlState.DataException, id.Message, id.Hint, null);
+                case MissingValueException mv:
+                    return Report(SqlState.NullValueNotAllowed, mv.Message, mv.Hint, null);
+                case ValueOutOfRangeException vr:
+                    return Report(SqlState.NumericValueOutOfRange, vr.Message, vr.Hint, null);
                 case UnsupportedException us:
                     return Report(SqlState.FeatureNotSupported, us.Message, us.Hint, null);
                 case ModelFormatException mf:
@@ -74,8 +78,10 @@ internal static unsafe class Pg
                 case EngineException ee:
                     return Report(SqlState.InvalidParameterValue, ee.Message, ee.Hint, null);
                 case OutOfMemoryException:
-                    return Report(SqlState.OutOfMemory, "pgml ran out of memory: " + e.Message,
-                        "Train on fewer rows or columns (a VIEW with a LIMIT or fewer columns).", null);
+                    // 54000, not 53200: the backend itself is fine, and Npgsql would drop the connection on class 53
+                    return Report(SqlState.ProgramLimitExceeded, "pgml ran out of memory: " + e.Message,
+                        "The request is too large for a backend's 512 MB managed heap: train on fewer rows or columns " +
+                        "(a VIEW with a LIMIT or fewer columns), or with fewer trees or candidates.", null);
                 default:
                     // A bug in pgml: say so plainly, with the exception's type and message, never a stack trace.
                     return Report(SqlState.ExternalRoutineException, $"internal error in pgml: {e.GetType().Name}: {e.Message}",

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Pgml.Engine;
 using Pgml.Engine.Models;
 using Pgml.Engine.Algorithms;
 using Pgml.Extension.Interop;
@@ -108,7 +109,7 @@ internal sealed unsafe class LoadedModel
     }
 
     private PgmlException WrongTask(string what, string hint) =>
-        new(SqlState.WrongObjectType, $"model {Id} is a {Engine.Algorithms.TaskNames.Name(Metadata.Task)} model: {what}", hint);
+        new(SqlState.WrongObjectType, $"model {Id} is a {Engine.TaskNames.Name(Metadata.Task)} model: {what}", hint);
 
     private ReadOnlySpan<float> Encode(PgmlInput* input) => CheckMissing(_encoder.Encode(input, Id, _features));
 

@@ -123,7 +123,7 @@ internal static class ModelCache
             }
             catch (Engine.ModelFormatException e) when (native is not null)
             {
-                Pg.Log(Pg.Level.Warning, $"pgml: the compiled trees of model {id} are unusable ({e.Message}); loading its {Catalog.Files.Describe(native)} instead");
+                Pg.Log(Pg.Level.Warning, $"pgml: the compiled trees of model {id} are unusable ({e.Message}); loading its {Engine.Algorithms.AlgorithmRegistry.DescribeFile(native)} instead");
             }
         }
         string missing = native ?? Catalog.Files.CompiledPath;

@@ -51,6 +51,6 @@ internal static class RelationName
     }
 
     private static void Fail(string name) =>
-        throw new PgmlException("42602", $"\"{name}\" is not a valid relation name",
+        throw new PgmlException(SqlState.InvalidName, $"\"{name}\" is not a valid relation name",
             "Pass a table or view name, optionally schema-qualified (schema.table); quote names with capitals or spaces: '\"My Table\"'.");
 }

@@ -117,6 +117,9 @@ internal sealed class TrainingData(IReadOnlyList<FeatureColumn> features, IReadO
     public NativeMatrix Features { get; } = x;
     public NativeMatrix Labels { get; } = y;
 
+    /// <summary>The name of the training column that feature index <paramref name="i"/> comes from.</summary>
+    public string ColumnOfFeature(int i) => FeatureColumns.Last(c => c.Offset <= i).Column.Name;
+
     public Utf8Vocabulary Vocabulary(FeatureColumn column, bool isLabel)
     {
         if (!_vocabularies.TryGetValue((column.Column.Name, isLabel), out var v))

@@ -1,16 +1,15 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using Pgml.Engine;
+using Pgml.Engine.Algorithms;
 using Pgml.Engine.Data;
 using Pgml.Engine.Metrics;
 using Pgml.Engine.Models;
-using Pgml.Engine.Algorithms;
-using Pgml.Engine.XGBoost;
+using Pgml.Engine.Sampling;
+using Pgml.Engine.Search;
+using Pgml.Engine.Training;
 using Pgml.Extension.Catalog;
 using Pgml.Extension.Interop;
-using SamplingKind = Pgml.Engine.Sampling;
 
 namespace Pgml.Extension.Training;
 
@@ -32,7 +31,7 @@ internal sealed unsafe class TrainingRun(TrainingRequest request)
     private readonly TaskKind _task = TaskNames.Parse(request.Project.Task)
         ?? throw new PgmlException(SqlState.FeatureNotSupported, $"the task {request.Project.Task} is not supported by pgml");
     private Project Project => request.Project;
-    private bool Supervised => _task is TaskKind.Regression or TaskKind.Classification;
+    private bool Supervised => TaskNames.IsSupervised(_task);
 
     public TrainingOutcome Execute()
     {
@@ -42,7 +41,7 @@ internal sealed unsafe class TrainingRun(TrainingRequest request)
         CheckTypes(relation, labels, features);
         var algorithm = AlgorithmRegistry.Find(request.Algorithm, _task);
         algorithm.Validate(request.Hyperparams, _task);   // bad hyperparams fail before reading rows
-        var search = Engine.Search.SearchSpec.Parse(request.Search, request.Hyperparams, request.SearchParams, request.SearchArgs);
+        var search = SearchSpec.Parse(request.Search, request.Hyperparams, request.SearchParams, request.SearchArgs);
         foreach (var notice in search.Notices) Pg.Notice(notice);
 
         long snapshotId = request.ReuseSnapshot ?? Snapshots.Create(relation.QualifiedName, request.YColumns, request.TestSize,
@@ -62,11 +61,14 @@ internal sealed unsafe class TrainingRun(TrainingRequest request)
             throw new PgmlException(SqlState.DataException, $"{relation.QualifiedName} has no rows to train on",
                 "Insert rows first, or train on another relation.");
         var y = data.Labels;
-        for (int t = 0; t < labels.Count; t++) CheckNoNullLabels(y, t, labels[t].Name);
-        var (classes, classLabels) = _task == TaskKind.Classification ? EncodeClasses(data) : ([], null);
-        CheckFinite(data);
+        for (int t = 0; t < labels.Count; t++) DataChecks.NoNullLabels(y, t, labels[t].Name);
+        var encoding = _task == TaskKind.Classification
+            ? ClassEncoder.Encode(y, data.VocabularyOrNull(data.LabelColumns[0], isLabel: true), data.LabelColumns[0].Column.Name)
+            : new ClassEncoding([], null);
+        var classes = encoding.Classes;
+        DataChecks.NoInfiniteFeatures(data.Features, data.ColumnOfFeature, Pg.CheckForInterrupts);
 
-        var plan = Splitter.Plan(rows, request.TestSize, ParseSampling(request.Sampling), Supervised ? LabelColumn(y, 0) : default,
+        var plan = Splitter.Plan(rows, request.TestSize, TestSamplingNames.Parse(request.Sampling), Supervised ? LabelColumn(y, 0) : default,
             seed: (int)(snapshotId % int.MaxValue));
         data.Features.Permute(plan.Order);
         y.Permute(plan.Order);
@@ -76,7 +78,10 @@ internal sealed unsafe class TrainingRun(TrainingRequest request)
         var x = preprocessing.Transformed ?? data.Features;
         try
         {
-            if (!algorithm.AcceptsMissingValues) CheckNoMissing(x, data, preprocessing.Transformed is not null);
+            if (!algorithm.AcceptsMissingValues)
+                DataChecks.NoMissingFeatures(x, preprocessing.Transformed is not null
+                    ? i => $"feature {i + 1} after preprocessing"
+                    : i => $"feature column \"{data.ColumnOfFeature(i)}\"", Pg.CheckForInterrupts);
             var fit = Stopwatch.StartNew();
             string hyperparams = request.Hyperparams;
             string? searchResults = null;
@@ -110,9 +115,9 @@ internal sealed unsafe class TrainingRun(TrainingRequest request)
             var confusion = scored.ConfusionMatrix is { } cm ? (cm, scored.NumClasses) : ((long[], int)?)null;
 
             var metadata = new ModelMetadata(request.Algorithm, _task, data.FeatureColumns.Select(Info).ToArray(),
-                request.YColumns, classes, classLabels, labels.Count > 0 ? labels[0].PgType : "");
+                request.YColumns, classes, encoding.Labels, labels.Count > 0 ? labels[0].PgType : "");
             long modelId = Models.Insert(new NewModel(Project.Id, snapshotId, metadata.NumFeatures, request.Algorithm, hyperparams,
-                MetricsJson(metrics, searchResults, confusion), SearchName(search), request.SearchParams, request.SearchArgs));
+                MetricsJson.Write(metrics, searchResults, confusion), SearchName(search), request.SearchParams, request.SearchArgs));
             for (int t = 0; t < models.Length; t++)
             {
                 foreach (var file in models[t].NativeFiles)
@@ -136,10 +141,10 @@ internal sealed unsafe class TrainingRun(TrainingRequest request)
     }
 
     /// <summary>The search that ran, as pgml.models.search records it (search_params alone imply a grid).</summary>
-    private static string? SearchName(Engine.Search.SearchSpec spec) => spec.Kind switch
+    private static string? SearchName(SearchSpec spec) => spec.Kind switch
     {
-        Engine.Search.SearchKind.Grid => "grid",
-        Engine.Search.SearchKind.Random => "random",
+        SearchKind.Grid => "grid",
+        SearchKind.Random => "random",
         _ => null,
     };
 
@@ -157,39 +162,22 @@ internal sealed unsafe class TrainingRun(TrainingRequest request)
         return column;
     }
 
-    private Engine.Search.SearchResult SearchTrainingRows(Engine.Search.SearchSpec spec, IAlgorithm algorithm, NativeMatrix x, NativeMatrix y,
+    private unsafe SearchResult SearchTrainingRows(SearchSpec spec, IAlgorithm algorithm, NativeMatrix x, NativeMatrix y,
         long trainRows, int numClasses, long snapshotId)
     {
         if (y.Columns > 1)
             throw new PgmlException(SqlState.FeatureNotSupported, "search with several targets (train_joint) is not supported",
                 "Search on one target with pgml.train, then train_joint with the best hyperparams.");
         int seed = (int)(snapshotId % int.MaxValue);
-        if (algorithm is XGBoostAlgorithm && algorithm.Name == "xgboost")
+        var evaluator = algorithm.CreateCandidateEvaluator(
+            new TrainingSet(x, Supervised ? y.Data : null, trainRows, _task, numClasses, Pg.CheckForInterrupts));
+        try
         {
-            // XGBoost slices one DMatrix per fold instead of copying rows
-            using var xgb = new Engine.Search.XGBoostCandidateEvaluator(x, LabelColumn(y, 0), trainRows, XGBoostAlgorithm.ToXGBoostTask(_task), numClasses);
-            return Engine.Search.SearchRunner.Run(spec, xgb, trainRows, x.Rows - trainRows, seed, Pg.CheckForInterrupts);
+            return SearchRunner.Run(spec, evaluator, trainRows, x.Rows - trainRows, seed, Pg.CheckForInterrupts);
         }
-        var evaluator = new AlgorithmCandidateEvaluator(algorithm, x, Supervised ? y.Data : null, _task, numClasses);
-        return Engine.Search.SearchRunner.Run(spec, evaluator, trainRows, x.Rows - trainRows, seed, Pg.CheckForInterrupts);
-    }
-
-    /// <summary>Algorithms built on distances or dot products cannot place a NaN: name the column and the cure.</summary>
-    private static void CheckNoMissing(NativeMatrix x, TrainingData data, bool preprocessed)
-    {
-        for (long r = 0; r < x.Rows; r++)
+        finally
         {
-            var row = x.Row(r);
-            for (int i = 0; i < row.Length; i++)
-            {
-                if (!float.IsNaN(row[i])) continue;
-                string where = preprocessed ? $"feature {i + 1} after preprocessing" : $"feature column \"{data.FeatureColumns.Last(c => c.Offset <= i).Column.Name}\"";
-                throw new PgmlException(SqlState.NullValueNotAllowed,
-                    $"{where} has a missing value (NULL or NaN), which this algorithm cannot train on",
-                    "Impute it with preprocess, e.g. preprocess => '{\"column\": {\"impute\": \"mean\"}}', filter the rows in a VIEW, " +
-                    "or use xgboost or lightgbm, which learn where missing values go.");
-            }
-            if ((r & 65535) == 65535) Pg.CheckForInterrupts();
+            (evaluator as IDisposable)?.Dispose();
         }
     }
 
@@ -217,91 +205,7 @@ internal sealed unsafe class TrainingRun(TrainingRequest request)
                 "Train one classification project per label.");
     }
 
-    /// <summary>XGBoost refuses infinite values; say which column has them instead of XGBoost's bare message.</summary>
-    private static void CheckFinite(TrainingData data)
-    {
-        var x = data.Features;
-        for (long r = 0; r < x.Rows; r++)
-        {
-            var row = x.Row(r);
-            for (int i = 0; i < row.Length; i++)
-            {
-                if (!float.IsInfinity(row[i])) continue;
-                var column = data.FeatureColumns.Last(c => c.Offset <= i).Column.Name;
-                throw new PgmlException(SqlState.DataException, $"feature column \"{column}\" has an infinite value (row {r + 1} as read)",
-                    $"Replace infinities with NULL (a missing value) in a VIEW, e.g. NULLIF(NULLIF(\"{column}\", 'Infinity'), '-Infinity').");
-            }
-        }
-    }
-
-    private static void CheckNoNullLabels(NativeMatrix y, int t, string name)
-    {
-        long nulls = 0;
-        for (long r = 0; r < y.Rows; r++)
-            if (float.IsNaN(y[r, t])) nulls++;
-        if (nulls > 0)
-            throw new PgmlException(SqlState.NullValueNotAllowed,
-                $"the label column \"{name}\" has {nulls} NULL value{(nulls == 1 ? "" : "s")} (out of {y.Rows} rows)",
-                $"Train on a VIEW that filters them out: CREATE VIEW training_data AS SELECT * FROM ... WHERE \"{name}\" IS NOT NULL;");
-    }
-
-    /// <summary>
-    /// Replaces each label by its class index and returns the classes: numbers and booleans sorted by value, text
-    /// sorted by its text (ordinal), so the same labels always give the same class indices.
-    /// </summary>
-    private static (double[] Classes, string[]? Labels) EncodeClasses(TrainingData data)
-    {
-        var y = data.Labels;
-        var labelColumn = data.LabelColumns[0];
-        var vocabulary = data.VocabularyOrNull(labelColumn, isLabel: true);
-        string name = labelColumn.Column.Name;
-        if (vocabulary is not null)
-        {
-            var texts = Enumerable.Range(0, vocabulary.Count).Select(i => vocabulary[i]).ToArray();
-            // sorted by UTF-8 bytes, the order text features' categories use
-            var order = Enumerable.Range(0, texts.Length)
-                .OrderBy(i => vocabulary.GetUtf8(i).ToArray(), Comparer<byte[]>.Create((a, b) => a.AsSpan().SequenceCompareTo(b))).ToArray();
-            var indexOfCode = new int[texts.Length];
-            for (int k = 0; k < order.Length; k++) indexOfCode[order[k]] = k;
-            RequireTwoClasses(texts.Length, name, texts.FirstOrDefault() ?? "");
-            for (long r = 0; r < y.Rows; r++) y[r, 0] = indexOfCode[(int)y[r, 0]];
-            return (Enumerable.Range(0, texts.Length).Select(i => (double)i).ToArray(), order.Select(i => texts[i]).ToArray());
-        }
-        var distinct = new SortedSet<float>();
-        for (long r = 0; r < y.Rows; r++)
-        {
-            // features and labels are float32: integers beyond 2^24 would silently merge into one class
-            if (Math.Abs(y[r, 0]) >= 16_777_216f)
-                throw new PgmlException("22003",
-                    $"the label column \"{name}\" has values at or beyond ±16,777,216, which pgml cannot tell apart exactly (it reads labels as float32)",
-                    $"Map the labels to small integers or text in a VIEW, e.g. dense_rank() OVER (ORDER BY \"{name}\"), or cast them to text.");
-            distinct.Add(y[r, 0]);
-        }
-        RequireTwoClasses(distinct.Count, name, distinct.Min.ToString(CultureInfo.InvariantCulture));
-        var classes = distinct.ToArray();
-        var index = new Dictionary<float, int>(classes.Length);
-        for (int i = 0; i < classes.Length; i++) index[classes[i]] = i;
-        for (long r = 0; r < y.Rows; r++) y[r, 0] = index[y[r, 0]];
-        return (classes.Select(c => (double)c).ToArray(), null);
-    }
-
-    private static void RequireTwoClasses(int count, string name, string value)
-    {
-        if (count < 2)
-            throw new PgmlException(SqlState.DataException,
-                $"the label column \"{name}\" has a single value ({value}); classification needs at least two classes",
-                "Train on rows with more than one label value, or use the regression task.");
-    }
-
-    private static SamplingKind ParseSampling(string s) => s switch
-    {
-        "random" => SamplingKind.Random,
-        "last" => SamplingKind.Last,
-        "stratified" => SamplingKind.Stratified,
-        _ => throw new PgmlException(SqlState.InvalidParameterValue, $"unknown test_sampling \"{s}\"", "Use random, last or stratified."),
-    };
-
-    private string TargetMetric => Api.TaskInfo.TargetMetric(Project.Task);
+    private string TargetMetric => TaskNames.TargetMetric(_task);
 
     /// <summary>
     /// PostgresML's rule: deploy when nothing is deployed, or when the new target metric (r2 or f1, higher is better)
@@ -334,39 +238,5 @@ internal sealed unsafe class TrainingRun(TrainingRequest request)
     {
         Pg.Notice("Automatic deployment disabled via configuration.");
         return false;
-    }
-
-    /// <summary>Metrics as a JSON object; a metric that cannot be computed is null, not an error.</summary>
-    private static string MetricsJson(Dictionary<string, double> metrics, string? searchResults, (long[] Counts, int Classes)? confusion)
-    {
-        using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms))
-        {
-            w.WriteStartObject();
-            foreach (var (k, v) in metrics.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-            {
-                if (double.IsFinite(v)) w.WriteNumber(k, v);
-                else w.WriteNull(k);
-            }
-            if (confusion is { } m)
-            {
-                // rows: true class, columns: predicted class, both in class order
-                w.WriteStartArray("confusion_matrix");
-                for (int t = 0; t < m.Classes; t++)
-                {
-                    w.WriteStartArray();
-                    for (int p = 0; p < m.Classes; p++) w.WriteNumberValue(m.Counts[t * m.Classes + p]);
-                    w.WriteEndArray();
-                }
-                w.WriteEndArray();
-            }
-            if (searchResults is not null)
-            {
-                w.WritePropertyName("search_results");
-                w.WriteRawValue(searchResults);
-            }
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(ms.ToArray());
     }
 }

@@ -64,11 +64,11 @@ public class ModelBinaryTests
     [Fact]
     public void Unknown_format_and_newer_version_are_refused_with_a_hint()
     {
-        var unknown = Assert.Throws<ModelFormatException>(() => ModelFormats.Load(new ModelWriter("nosuch", 1).Int32(1).ToBytes(), Models.TaskKind.Regression));
+        var unknown = Assert.Throws<ModelFormatException>(() => ModelFormats.Load(new ModelWriter("nosuch", 1).Int32(1).ToBytes(), TaskKind.Regression));
         Assert.Contains("\"nosuch\" is unknown", unknown.Message);
         Assert.Contains("Upgrade pgml", unknown.Hint);
-        var newer = Assert.Throws<ModelFormatException>(() => ModelFormats.Load(new ModelWriter("lightgbm", 99).Int32(0).String("x").ToBytes(), Models.TaskKind.Regression));
+        var newer = Assert.Throws<ModelFormatException>(() => ModelFormats.Load(new ModelWriter("lightgbm", 99).Int32(0).String("x").ToBytes(), TaskKind.Regression));
         Assert.Contains("version 99", newer.Message);
-        Assert.Throws<ModelFormatException>(() => ModelFormats.Load(new ModelWriter("lightgbm", 1).Int32(0).String("x").Int32(5).ToBytes(), Models.TaskKind.Regression));
+        Assert.Throws<ModelFormatException>(() => ModelFormats.Load(new ModelWriter("lightgbm", 1).Int32(0).String("x").Int32(5).ToBytes(), TaskKind.Regression));
     }
 }

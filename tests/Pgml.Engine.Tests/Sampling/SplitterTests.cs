@@ -1,7 +1,8 @@
 using Pgml.Engine.Data;
+using Pgml.Engine.Sampling;
 using Xunit;
 
-namespace Pgml.Engine.Tests.SamplingTests; // not ".Sampling": that namespace would hide the Sampling enum here
+namespace Pgml.Engine.Tests.Sampling;
 
 public class SplitterTests
 {
@@ -20,7 +21,7 @@ public class SplitterTests
     [InlineData(2, 0.5, 1)]
     public void TestRowCount(long rows, double testSize, long expectedTest)
     {
-        foreach (var sampling in Enum.GetValues<Sampling>())
+        foreach (var sampling in Enum.GetValues<TestSampling>())
         {
             var plan = Splitter.Plan(rows, testSize, sampling, [], seed: 1);
             Assert.Equal(rows - expectedTest, plan.TrainRows);
@@ -32,7 +33,7 @@ public class SplitterTests
     [Fact]
     public void LastKeepsReadOrderAndTestsOnTheTail()
     {
-        var plan = Splitter.Plan(8, 0.25, Sampling.Last, [], seed: 42);
+        var plan = Splitter.Plan(8, 0.25, TestSampling.Last, [], seed: 42);
         Assert.Equal([0L, 1, 2, 3, 4, 5, 6, 7], plan.Order);
         Assert.Equal(6, plan.TrainRows);
     }
@@ -40,9 +41,9 @@ public class SplitterTests
     [Fact]
     public void RandomIsDeterministicForASeed()
     {
-        var a = Splitter.Plan(1000, 0.2, Sampling.Random, [], seed: 7);
-        var b = Splitter.Plan(1000, 0.2, Sampling.Random, [], seed: 7);
-        var c = Splitter.Plan(1000, 0.2, Sampling.Random, [], seed: 8);
+        var a = Splitter.Plan(1000, 0.2, TestSampling.Random, [], seed: 7);
+        var b = Splitter.Plan(1000, 0.2, TestSampling.Random, [], seed: 7);
+        var c = Splitter.Plan(1000, 0.2, TestSampling.Random, [], seed: 8);
         Assert.Equal(a.Order, b.Order);
         Assert.NotEqual(a.Order, c.Order);
         AssertPermutation(a.Order, 1000);
@@ -59,7 +60,7 @@ public class SplitterTests
     [InlineData(-3.0)]
     public void BadTestSizeIsAnInvalidParameter(double testSize)
     {
-        var e = Assert.Throws<InvalidParameterException>(() => Splitter.Plan(100, testSize, Sampling.Random, [], 0));
+        var e = Assert.Throws<InvalidParameterException>(() => Splitter.Plan(100, testSize, TestSampling.Random, [], 0));
         Assert.Contains("test_size", e.Message);
         Assert.False(string.IsNullOrEmpty(e.Hint));
     }
@@ -73,7 +74,7 @@ public class SplitterTests
     [InlineData(0, 0.25)]
     public void SplitLeavingAnEmptySideIsInvalidData(long rows, double testSize)
     {
-        foreach (var sampling in Enum.GetValues<Sampling>())
+        foreach (var sampling in Enum.GetValues<TestSampling>())
         {
             var labels = new float[rows];
             var e = Assert.Throws<InvalidDataException>(() => Splitter.Plan(rows, testSize, sampling, labels, 0));
@@ -86,7 +87,7 @@ public class SplitterTests
     [Fact]
     public void NoTrainingRowsMessageNamesTheRelationSize()
     {
-        var e = Assert.Throws<InvalidDataException>(() => Splitter.Plan(1, 0.5, Sampling.Random, [], 0));
+        var e = Assert.Throws<InvalidDataException>(() => Splitter.Plan(1, 0.5, TestSampling.Random, [], 0));
         Assert.Equal("test_size = 0.5 leaves no rows for training: the relation has 1 row", e.Message);
     }
 
@@ -100,7 +101,7 @@ public class SplitterTests
 
         foreach (double testSize in new[] { 0.25, 0.1, 0.5, 17.0 })
         {
-            var plan = Splitter.Plan(100, testSize, Sampling.Stratified, labels, seed: 3);
+            var plan = Splitter.Plan(100, testSize, TestSampling.Stratified, labels, seed: 3);
             AssertPermutation(plan.Order, 100);
             long testRows = testSize < 1 ? (long)Math.Round(100 * testSize, MidpointRounding.AwayFromZero) : (long)testSize;
             Assert.Equal(100 - testRows, plan.TrainRows);
@@ -117,9 +118,9 @@ public class SplitterTests
     public void StratifiedIsDeterministicAndShuffled()
     {
         var labels = Enumerable.Range(0, 300).Select(i => (float)(i % 3)).ToArray();
-        var a = Splitter.Plan(300, 0.2, Sampling.Stratified, labels, seed: 11);
-        var b = Splitter.Plan(300, 0.2, Sampling.Stratified, labels, seed: 11);
-        var c = Splitter.Plan(300, 0.2, Sampling.Stratified, labels, seed: 12);
+        var a = Splitter.Plan(300, 0.2, TestSampling.Stratified, labels, seed: 11);
+        var b = Splitter.Plan(300, 0.2, TestSampling.Stratified, labels, seed: 11);
+        var c = Splitter.Plan(300, 0.2, TestSampling.Stratified, labels, seed: 12);
         Assert.Equal(a.Order, b.Order);
         Assert.NotEqual(a.Order, c.Order);
         Assert.Equal(240, a.TrainRows);
@@ -134,7 +135,7 @@ public class SplitterTests
     {
         // A continuous target: every label is its own class.
         var labels = Enumerable.Range(0, 20).Select(i => i * 0.37f).ToArray();
-        var plan = Splitter.Plan(20, 0.25, Sampling.Stratified, labels, seed: 5);
+        var plan = Splitter.Plan(20, 0.25, TestSampling.Stratified, labels, seed: 5);
         Assert.Equal(15, plan.TrainRows);
         AssertPermutation(plan.Order, 20);
     }
@@ -142,8 +143,8 @@ public class SplitterTests
     [Fact]
     public void StratifiedWithoutLabelsIsRandom()
     {
-        var stratified = Splitter.Plan(50, 0.3, Sampling.Stratified, [], seed: 9);
-        var random = Splitter.Plan(50, 0.3, Sampling.Random, [], seed: 9);
+        var stratified = Splitter.Plan(50, 0.3, TestSampling.Stratified, [], seed: 9);
+        var random = Splitter.Plan(50, 0.3, TestSampling.Random, [], seed: 9);
         Assert.Equal(random.Order, stratified.Order);
         Assert.Equal(random.TrainRows, stratified.TrainRows);
     }
@@ -152,14 +153,14 @@ public class SplitterTests
     public void StratifiedTreatsNegativeZeroAsZero()
     {
         var labels = new float[] { 0f, -0f, 0f, -0f, 1f, 1f, 1f, 1f };
-        var plan = Splitter.Plan(8, 0.5, Sampling.Stratified, labels, seed: 1);
+        var plan = Splitter.Plan(8, 0.5, TestSampling.Stratified, labels, seed: 1);
         Assert.Equal(2, plan.Order.Skip(4).Count(r => labels[r] == 1f));
     }
 
     [Fact]
     public void StratifiedNeedsOneLabelPerRow()
     {
-        Assert.Throws<ArgumentException>(() => Splitter.Plan(10, 0.2, Sampling.Stratified, new float[9], 0));
+        Assert.Throws<ArgumentException>(() => Splitter.Plan(10, 0.2, TestSampling.Stratified, new float[9], 0));
     }
 
     [Fact]
@@ -172,7 +173,7 @@ public class SplitterTests
             m.AppendRow([i, 10 * i]);
             labels[i] = i % 2;
         }
-        var plan = Splitter.Plan(10, 0.3, Sampling.Stratified, labels, seed: 4);
+        var plan = Splitter.Plan(10, 0.3, TestSampling.Stratified, labels, seed: 4);
         m.Permute(plan.Order);
         for (int i = 0; i < 10; i++)
         {

@@ -1,9 +1,9 @@
 using Pgml.Engine.Data;
 using Pgml.Engine.Metrics;
 using Pgml.Engine.Trees;
-using Pgml.Engine.XGBoost;
+using Pgml.Engine.Search;
 
-namespace Pgml.Engine.Search;
+namespace Pgml.Engine.XGBoost;
 
 /// <summary>
 /// Scores XGBoost hyperparameters: trains with libxgboost on a row subset and scores the held-out rows with the C#
@@ -36,7 +36,7 @@ public sealed class XGBoostCandidateEvaluator : ICandidateEvaluator, IDisposable
         _data = new XGBoostTrainingData(features, _labels, trainRows, task, _numClasses);
     }
 
-    public string Metric => _task == XGBoostTask.Regression ? "r2" : "f1";
+    public string Metric => TaskNames.TargetMetric(_task == XGBoostTask.Regression ? TaskKind.Regression : TaskKind.Classification);
 
     internal XGBoostTrainingData Data => _data;
 

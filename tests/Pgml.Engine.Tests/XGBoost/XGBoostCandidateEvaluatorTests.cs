@@ -6,7 +6,7 @@ using Pgml.Engine.Trees;
 using Pgml.Engine.XGBoost;
 using Xunit;
 
-namespace Pgml.Engine.Tests.Search;
+namespace Pgml.Engine.Tests.XGBoost;
 
 public class XGBoostCandidateEvaluatorTests
 {
