@@ -23,6 +23,9 @@ public static class AlgorithmRegistry
 
     public static IReadOnlyList<IAlgorithm> Algorithms => All;
 
+    /// <summary>The classifiers whose predictions are class probabilities (the others give decision scores).</summary>
+    public static IReadOnlyList<string> WithProbabilities { get; } = ["xgboost", "xgboost_random_forest", "lightgbm", "linear", "random_forest", "extra_trees", "knn"];
+
     /// <summary>PostgresML's default: 'linear', which becomes kmeans for clustering and pca for decomposition.</summary>
     public static string Default(TaskKind task, string? given) => (given, task) switch
     {

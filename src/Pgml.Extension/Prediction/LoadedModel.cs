@@ -80,7 +80,7 @@ internal sealed unsafe class LoadedModel
                     throw new PgmlException(SqlState.FeatureNotSupported,
                         $"model {Id} ({Metadata.Algorithm}) computes decision scores, not class probabilities",
                         "Use pgml.predict or pgml.predict_label for the class, or train with an algorithm that gives probabilities " +
-                        "(xgboost, lightgbm, linear, random_forest, extra_trees, knn).");
+                        $"({string.Join(", ", Engine.Algorithms.AlgorithmRegistry.WithProbabilities)}).");
                 _first.Predict(Encode(input), _results);
                 return Done(_first.NumOutputs, out result);
             }
