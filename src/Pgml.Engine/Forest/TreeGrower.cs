@@ -55,7 +55,7 @@ internal sealed unsafe class TreeGrower : IDisposable
     private readonly double[] _xlnx;    // x ln x for integer weights (entropy)
     private readonly double[] _total, _left, _right, _scanLeft, _scanRight;
     private readonly float[] _leafValue;
-    private SeededRandom _rng;
+    private SeededRandom _rng = new(0);   // replaced by each tree's own stream in Grow
     private long _processed, _lastCheck;
     private double _rootWeight;
     private int _treeSamples;

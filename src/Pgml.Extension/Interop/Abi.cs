@@ -110,16 +110,3 @@ internal unsafe struct PgmlCallbacks
     public ulong* DeployGeneration;
     public PgmlError* Error;
 }
-
-/// <summary>PostgreSQL type OIDs used for query parameters (pg_type.dat; stable across versions).</summary>
-internal static class TypeOid
-{
-    public const uint Bool = 16;
-    public const uint Bytea = 17;
-    public const uint Int8 = 20;
-    public const uint Int4 = 23;
-    public const uint Text = 25;
-    public const uint Float4 = 700;
-    public const uint Float8 = 701;
-    public const uint Jsonb = 3802;
-}

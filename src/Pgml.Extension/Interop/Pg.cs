@@ -137,14 +137,6 @@ internal readonly unsafe struct Utf8String : IDisposable
         Pointer[Length] = 0;
     }
 
-    public Utf8String(ReadOnlySpan<byte> bytes)
-    {
-        Length = bytes.Length;
-        Pointer = (byte*)NativeMemory.Alloc((nuint)Length + 1);
-        bytes.CopyTo(new Span<byte>(Pointer, Length));
-        Pointer[Length] = 0;
-    }
-
     public void Dispose()
     {
         if (Pointer != null) NativeMemory.Free(Pointer);

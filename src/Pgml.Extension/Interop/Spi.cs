@@ -28,7 +28,6 @@ internal readonly unsafe struct SqlArg
     public static SqlArg Of(string? value) => new(TypeOid.Text, value);
     public static SqlArg Of(long value) => new(TypeOid.Int8, value.ToString(CultureInfo.InvariantCulture));
     public static SqlArg Of(long? value) => new(TypeOid.Int8, value?.ToString(CultureInfo.InvariantCulture));
-    public static SqlArg Of(bool value) => new(TypeOid.Bool, value ? "true" : "false");
     public static SqlArg Of(double value) => new(TypeOid.Float8, value.ToString("R", CultureInfo.InvariantCulture));
     public static SqlArg Jsonb(string? json) => new(TypeOid.Jsonb, json);
     public static SqlArg Bytea(byte* data, int length) => new(data, length);
@@ -42,21 +41,21 @@ internal readonly unsafe struct SqlArg
 internal static unsafe class Spi
 {
     /// <summary>Runs a statement; returns the number of rows it returned or changed.</summary>
-    public static long Execute(string sql, params SqlArg[] args) => Run(sql, readOnly: false, 0, args);
+    public static long Execute(string sql, params SqlArg[] args) => Run(sql, 0, args);
 
     /// <summary>
     /// Runs a query, keeping at most <paramref name="maxRows"/> rows (0 = all). Not SPI's read-only mode: a read-only
     /// query would not see what this call wrote before it (a snapshot table just created, a row just inserted).
     /// </summary>
-    public static long Query(string sql, long maxRows, params SqlArg[] args) => Run(sql, readOnly: false, maxRows, args);
+    public static long Query(string sql, long maxRows, params SqlArg[] args) => Run(sql, maxRows, args);
 
-    private static long Run(string sql, bool readOnly, long maxRows, SqlArg[] args)
+    private static long Run(string sql, long maxRows, SqlArg[] args)
     {
         using var s = new Utf8String(sql);
         using var p = new NativeParams(args);
         long processed;
         _lastRows = 0;
-        Pg.Check(Pg.Callbacks.SpiExecute(s.Pointer, args.Length, p.Pointer, readOnly ? 1 : 0, maxRows, &processed));
+        Pg.Check(Pg.Callbacks.SpiExecute(s.Pointer, args.Length, p.Pointer, 0, maxRows, &processed));
         _lastRows = processed;
         return processed;
     }
@@ -105,7 +104,10 @@ internal static unsafe class Spi
         return data;
     }
 
-    /// <summary>Opens a read-only cursor; rows are fetched in batches straight into native float buffers.</summary>
+    /// <summary>
+    /// Opens a cursor (not in SPI's read-only mode, so it sees what this call wrote, e.g. a snapshot table just
+    /// materialized); rows are fetched in batches straight into native float buffers.
+    /// </summary>
     public static Cursor Open(string sql, params SqlArg[] args)
     {
         using var s = new Utf8String(sql);

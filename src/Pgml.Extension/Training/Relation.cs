@@ -4,8 +4,9 @@ namespace Pgml.Extension.Training;
 
 internal sealed record Column(string Name, string Quoted, string PgType, uint BaseType, uint ElementType, int Position)
 {
-    private static readonly uint[] NumberTypes = [700, 701, 21, 23, 20, 16, 1700];   // float4/8, int2/4/8, bool, numeric
-    private static readonly uint[] TextTypes = [25, 1043, 1042];                      // text, varchar, char(n)
+    private static readonly uint[] NumberTypes =
+        [TypeOid.Float4, TypeOid.Float8, TypeOid.Int2, TypeOid.Int4, TypeOid.Int8, TypeOid.Bool, TypeOid.Numeric];
+    private static readonly uint[] TextTypes = [TypeOid.Text, TypeOid.Varchar, TypeOid.Bpchar];
 
     public bool IsNumber => NumberTypes.Contains(BaseType);
     public bool IsText => TextTypes.Contains(BaseType);
