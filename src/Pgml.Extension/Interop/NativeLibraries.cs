@@ -14,7 +14,7 @@ internal static unsafe partial class NativeLibraries
     public const string LightGbm = "lib_lightgbm";
 
     public static void Register() =>
-        NativeLibrary.SetDllImportResolver(typeof(Engine.LightGbm.LightGbmAlgorithm).Assembly, Resolve);
+        NativeLibrary.SetDllImportResolver(typeof(Engine.Algorithms.IAlgorithm).Assembly, Resolve);   // the engine's assembly
 
     private static nint Resolve(string name, Assembly assembly, DllImportSearchPath? searchPath)
     {
