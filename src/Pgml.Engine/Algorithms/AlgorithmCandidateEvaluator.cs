@@ -8,7 +8,7 @@ namespace Pgml.Engine.Algorithms;
 /// into one scratch native matrix (the size of the training split at most), trained on and scored with the task's
 /// target metric. XGBoost has its own evaluator that slices one DMatrix instead of copying.
 /// </summary>
-public sealed unsafe class AlgorithmCandidateEvaluator : ICandidateEvaluator
+internal sealed unsafe class AlgorithmCandidateEvaluator : ICandidateEvaluator
 {
     private readonly IAlgorithm _algorithm;
     private readonly NativeMatrix _x;

@@ -24,7 +24,7 @@ namespace Pgml.Engine.Algorithms;
 /// forest's model is hundreds of megabytes, which must not sit on the backend's capped managed heap);
 /// <see cref="ToNative"/> hands them over without a copy, <see cref="ToBytes"/> copies them into an array.
 /// </summary>
-public sealed class ModelWriter : IDisposable
+internal sealed class ModelWriter : IDisposable
 {
     public const uint EnvelopeVersion = 1;
     public const int HeaderSize = 40;

@@ -11,7 +11,7 @@ namespace Pgml.Engine.Clustering;
 /// an integer (pgml's own generator, so not scikit-learn's run for the same seed); copy_x,
 /// verbose and n_jobs are accepted and have no effect. The best of the n_init runs (lowest inertia) is kept.
 /// </summary>
-public sealed class KMeansAlgorithm : IAlgorithm
+internal sealed class KMeansAlgorithm : IAlgorithm
 {
     internal static readonly IReadOnlyList<HyperparameterSpec> Specs =
     [
@@ -76,7 +76,7 @@ public sealed class KMeansAlgorithm : IAlgorithm
 /// random_state = null (seed 0) or an integer; compute_labels, verbose and n_jobs are accepted and have no effect (the inertia over the training rows
 /// is always computed).
 /// </summary>
-public sealed class MiniBatchKMeansAlgorithm : IAlgorithm
+internal sealed class MiniBatchKMeansAlgorithm : IAlgorithm
 {
     internal static readonly IReadOnlyList<HyperparameterSpec> Specs =
     [

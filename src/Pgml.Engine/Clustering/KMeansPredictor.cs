@@ -11,7 +11,7 @@ namespace Pgml.Engine.Clustering;
 /// f64[k·d] the centres (row-major, scikit-learn's cluster_centers_), f64 the inertia on the training rows (inertia_),
 /// i32 the iterations run (n_iter_ for kmeans, n_steps_ for mini_batch_kmeans).
 /// </remarks>
-public sealed class KMeansPredictor : IPredictor
+internal sealed class KMeansPredictor : IPredictor
 {
     public const string Format = "kmeans";
     public const uint Version = 1;

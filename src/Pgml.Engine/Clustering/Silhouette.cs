@@ -8,7 +8,7 @@ namespace Pgml.Engine.Clustering;
 /// s = (b - a) / max(a, b), and 0 for a row alone in its cluster; the score is the mean of s over the rows. Exact and
 /// O(n² · d): the caller samples (about 10,000 rows at most, 50 million pairs).
 /// </summary>
-public static class Silhouette
+internal static class Silhouette
 {
     /// <summary>The largest rows x clusters table kept to visit each pair once (32 MiB); past it each pair is measured
     /// twice with one row's table at a time.</summary>

@@ -18,7 +18,7 @@ namespace Pgml.Engine.Decomposition;
 /// random_state, copy, tol, iterated_power, n_oversamples and power_iteration_normalizer are accepted and have no
 /// effect (they tune the solvers pgml does not run). At most <see cref="MaxFeatures"/> features.
 /// </remarks>
-public sealed class PcaAlgorithm : IAlgorithm
+internal sealed class PcaAlgorithm : IAlgorithm
 {
     private const string AlgorithmName = "pca";
 

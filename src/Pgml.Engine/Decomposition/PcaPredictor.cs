@@ -11,7 +11,7 @@ namespace Pgml.Engine.Decomposition;
 /// i32 whiten (0 or 1), f64[d] mean_, f64[m·d] components_ (row-major, one component per row), f64[m]
 /// explained_variance_, f64[m] explained_variance_ratio_.
 /// </remarks>
-public sealed class PcaPredictor : IPredictor
+internal sealed class PcaPredictor : IPredictor
 {
     public const string Format = "pca";
     public const uint Version = 1;

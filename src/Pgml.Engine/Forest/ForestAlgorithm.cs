@@ -8,7 +8,7 @@ namespace Pgml.Engine.Forest;
 /// served in C#. They differ in two defaults and one rule: random forests bootstrap the rows and search every
 /// threshold of each candidate feature, extra trees use every row and try one random threshold per candidate feature.
 /// </summary>
-public abstract class ForestAlgorithm : IAlgorithm
+internal abstract class ForestAlgorithm : IAlgorithm
 {
     public abstract string Name { get; }
     protected abstract bool RandomSplits { get; }
@@ -28,14 +28,14 @@ public abstract class ForestAlgorithm : IAlgorithm
 }
 
 /// <summary>random_forest: bootstrap samples (bootstrap = true), the best threshold of max_features random features per node.</summary>
-public sealed class RandomForestAlgorithm : ForestAlgorithm
+internal sealed class RandomForestAlgorithm : ForestAlgorithm
 {
     public override string Name => "random_forest";
     protected override bool RandomSplits => false;
 }
 
 /// <summary>extra_trees: every row (bootstrap = false), one uniform random threshold per candidate feature.</summary>
-public sealed class ExtraTreesAlgorithm : ForestAlgorithm
+internal sealed class ExtraTreesAlgorithm : ForestAlgorithm
 {
     public override string Name => "extra_trees";
     protected override bool RandomSplits => true;

@@ -9,7 +9,7 @@ namespace Pgml.Engine.Forest;
 /// Left = the offset of its NumOutputs values in the forest's leaf values.
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
-public readonly record struct ForestNode(int Feature, float Threshold, int Left, int Right)
+internal readonly record struct ForestNode(int Feature, float Threshold, int Left, int Right)
 {
     public bool IsLeaf => Feature < 0;
 
@@ -23,7 +23,7 @@ public readonly record struct ForestNode(int Feature, float Threshold, int Left,
 /// [TreeStarts[t], TreeStarts[t + 1]) and its root is the first of them. Training appends trees into it, the predictor
 /// walks it, the model format stores it; nodes are numbered in preorder (depth-first growth), like scikit-learn's.
 /// </summary>
-public sealed class NativeForest(int numFeatures, int numOutputs) : IDisposable
+internal sealed class NativeForest(int numFeatures, int numOutputs) : IDisposable
 {
     private readonly List<int> _treeStarts = [0];
 
@@ -83,7 +83,7 @@ public sealed class NativeForest(int numFeatures, int numOutputs) : IDisposable
 /// inspection of small forests (<see cref="ForestPredictor.ToLayout"/>); internal nodes have LeafOffset = -1, leaves
 /// Feature = Left = Right = -1.
 /// </summary>
-public sealed class ForestLayout
+internal sealed class ForestLayout
 {
     public required int NumFeatures { get; init; }
     public required int NumOutputs { get; init; }

@@ -5,10 +5,10 @@ using Pgml.Engine.Models;
 
 namespace Pgml.Engine.Forest;
 
-public enum ForestCriterion { Gini, Entropy, SquaredError, FriedmanMse }
+internal enum ForestCriterion { Gini, Entropy, SquaredError, FriedmanMse }
 
 /// <summary>A count given either as an integer or as a fraction of something (scikit-learn's int-or-float parameters).</summary>
-public readonly record struct CountOrFraction(long? Count, double? Fraction)
+internal readonly record struct CountOrFraction(long? Count, double? Fraction)
 {
     /// <summary>The count: the integer, or ceil(fraction * total) when <paramref name="ceiling"/>, else int(fraction * total).</summary>
     public long Resolve(long total, bool ceiling) =>
@@ -21,7 +21,7 @@ public readonly record struct CountOrFraction(long? Count, double? Fraction)
 /// name rather than silently ignored: oob_score, warm_start, class_weight, ccp_alpha, and the absolute_error and
 /// poisson criteria.
 /// </summary>
-public sealed record ForestParameters
+internal sealed record ForestParameters
 {
     public int NEstimators { get; init; } = 100;
     public ForestCriterion Criterion { get; init; }
@@ -180,6 +180,6 @@ public sealed record ForestParameters
 
 /// <summary>The parameters one tree is grown with, in rows and features of the actual training set.</summary>
 /// <param name="SamplesPerTree">Rows drawn with replacement for each tree, or null for every training row once.</param>
-public sealed record ResolvedForestParameters(
+internal sealed record ResolvedForestParameters(
     int MaxFeatures, int MaxDepth, int MinSamplesSplit, int MinSamplesLeaf, double MinWeightLeaf, int? MaxLeafNodes,
     double MinImpurityDecrease, ForestCriterion Criterion, long? SamplesPerTree);

@@ -23,7 +23,7 @@ namespace Pgml.Engine.Forest;
 /// in range, thresholds not NaN, leaf values finite (probabilities in [0, 1]). Writing and loading go field by field
 /// between the model's bytes and the native node array, without intermediate arrays.
 /// </remarks>
-public sealed unsafe class ForestPredictor : IPredictor, IDisposable
+internal sealed unsafe class ForestPredictor : IPredictor, IDisposable
 {
     public const string Format = "forest";
     public const uint Version = 1;

@@ -5,7 +5,7 @@ namespace Pgml.Engine.LightGbm;
 /// reference predictor that the C# evaluator (<see cref="LightGbmEnsemble"/>) must match; pgml itself predicts in C#.
 /// Not thread-safe.
 /// </summary>
-public sealed unsafe class LightGbmBooster : IDisposable
+internal sealed unsafe class LightGbmBooster : IDisposable
 {
     private nint _handle;
 

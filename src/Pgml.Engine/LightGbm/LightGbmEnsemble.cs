@@ -52,7 +52,7 @@ internal struct LightGbmNode
 /// ±1e-35f; NaN's side is fixed per split (None: the side of 0.0; NaN: default_left). <see cref="Fold"/> does this
 /// once when the model is loaded; tests compare with lib_lightgbm on thresholds and values chosen at every edge.</para>
 /// </remarks>
-public sealed class LightGbmEnsemble
+internal sealed class LightGbmEnsemble
 {
     /// <summary>LightGBM's kZeroThreshold: declared `const double kZeroThreshold = 1e-35f`, a float widened to double.</summary>
     internal const double KZeroThreshold = (double)1e-35f;

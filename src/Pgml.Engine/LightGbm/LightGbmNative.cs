@@ -190,4 +190,4 @@ internal static unsafe partial class LightGbmNative
 }
 
 /// <summary>An error reported by lib_lightgbm (bad parameter, bad data), with LightGBM's own message.</summary>
-public sealed class LightGbmException(string message) : EngineException(message, "Check the hyperparameters against LightGBM's documentation.");
+internal sealed class LightGbmException(string message) : EngineException(message, "Check the hyperparameters against LightGBM's documentation.");

@@ -13,7 +13,7 @@ namespace Pgml.Engine.LightGbm;
 /// own text model (what LGBM_BoosterSaveModelToString writes; LightGBM loads it as is). LightGBM's text format carries
 /// its own version line ("version=v4"), which the parser checks.
 /// </remarks>
-public sealed class LightGbmPredictor : IPredictor
+internal sealed class LightGbmPredictor : IPredictor
 {
     public const string Format = "lightgbm";
     public const uint Version = 1;

@@ -3,7 +3,7 @@ using Pgml.Engine.Data;
 namespace Pgml.Engine.LightGbm;
 
 /// <summary>Trains gradient-boosted trees with lib_lightgbm (gbdt only).</summary>
-public static unsafe class LightGbmTrainer
+internal static unsafe class LightGbmTrainer
 {
     /// <summary>
     /// Trains on the first <paramref name="trainRows"/> rows of <paramref name="features"/> (NaN = missing) and returns

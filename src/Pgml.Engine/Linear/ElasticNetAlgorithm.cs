@@ -9,7 +9,7 @@ namespace Pgml.Engine.Linear;
 /// descent on the Gram matrix (<see cref="ElasticNetSolver"/>). <see cref="LassoAlgorithm"/> is the same with
 /// l1_ratio fixed at 1.
 /// </summary>
-public class ElasticNetAlgorithm : IAlgorithm
+internal class ElasticNetAlgorithm : IAlgorithm
 {
     public virtual string Name => "elastic_net";
     public IReadOnlyList<TaskKind> Tasks { get; } = [TaskKind.Regression];
@@ -73,7 +73,7 @@ public class ElasticNetAlgorithm : IAlgorithm
 }
 
 /// <summary>lasso: scikit-learn's Lasso (alpha 1), the elastic net with l1_ratio 1.</summary>
-public sealed class LassoAlgorithm : ElasticNetAlgorithm
+internal sealed class LassoAlgorithm : ElasticNetAlgorithm
 {
     public override string Name => "lasso";
 

@@ -8,7 +8,7 @@ namespace Pgml.Engine.Linear;
 /// linear: scikit-learn's LinearRegression (ordinary least squares, closed form from the Gram matrix) for regression
 /// and LogisticRegression (L2 penalty, lbfgs) for classification, as PostgresML maps them.
 /// </summary>
-public sealed class LinearAlgorithm : IAlgorithm
+internal sealed class LinearAlgorithm : IAlgorithm
 {
     public const string AlgorithmName = "linear";
 

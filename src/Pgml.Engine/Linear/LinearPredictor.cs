@@ -4,7 +4,7 @@ using Pgml.Engine.Models;
 namespace Pgml.Engine.Linear;
 
 /// <summary>What a linear model's raw scores z = W·x + b mean.</summary>
-public enum LinearOutput
+internal enum LinearOutput
 {
     /// <summary>Regression: one row, the value z.</summary>
     Value = 0,
@@ -28,7 +28,7 @@ public enum LinearOutput
 ///   f64[] intercepts, length rows
 /// Every value must be finite.
 /// </remarks>
-public sealed class LinearPredictor : IPredictor
+internal sealed class LinearPredictor : IPredictor
 {
     public const string Format = "linear";
     public const uint Version = 1;

@@ -9,7 +9,7 @@ namespace Pgml.Engine.Linear;
 /// dual by <see cref="DualCoordinateDescent"/> like liblinear (intercept = a penalized constant feature of value
 /// intercept_scaling). Outputs are decision scores: [−s, s] for two classes, one per class otherwise.
 /// </summary>
-public sealed class LinearSvmAlgorithm : IAlgorithm
+internal sealed class LinearSvmAlgorithm : IAlgorithm
 {
     public const string AlgorithmName = "linear_svm";
 

@@ -10,7 +10,7 @@ namespace Pgml.Engine.Linear;
 /// codes each class as +1 / −1 and regresses on those columns (one column, class 1, for two classes); its scores are
 /// the regressions' outputs, the class their argmax ([−s, s] for two classes).
 /// </summary>
-public sealed class RidgeAlgorithm : IAlgorithm
+internal sealed class RidgeAlgorithm : IAlgorithm
 {
     public const string AlgorithmName = "ridge";
 

@@ -4,7 +4,7 @@ namespace Pgml.Engine.Metrics;
 /// Classification scores of a test set, matching scikit-learn's defaults (accuracy_score, precision/recall/f1 with
 /// zero_division acting as 0, roc_auc_score, log_loss with eps = 1e-15).
 /// </summary>
-public static class ClassificationMetrics
+internal static class ClassificationMetrics
 {
     /// <summary>Probabilities are clipped to [LogLossEpsilon, 1 - LogLossEpsilon] before the log, as scikit-learn 1.2.</summary>
     public const double LogLossEpsilon = 1e-15;

@@ -1,7 +1,7 @@
 namespace Pgml.Engine.Metrics;
 
 /// <summary>Regression scores of a test set, computed in double precision.</summary>
-public static class RegressionMetrics
+internal static class RegressionMetrics
 {
     /// <summary>
     /// Adds "r2", "mean_absolute_error" and "mean_squared_error" to <paramref name="into"/> (overwriting existing keys).

@@ -4,7 +4,7 @@ using Pgml.Engine.Models;
 namespace Pgml.Engine.Neighbors;
 
 /// <summary>The distance a k-nearest-neighbours model measures with; the value is Minkowski's p.</summary>
-public enum KnnMetric
+internal enum KnnMetric
 {
     Manhattan = 1,
     Euclidean = 2,
@@ -25,7 +25,7 @@ internal sealed record KnnParameters(int NumNeighbors, bool DistanceWeights, Knn
 /// only), metric "euclidean" / "l2" or "manhattan" / "cityblock" / "l1" (p is then ignored, as in scikit-learn);
 /// n_jobs is accepted and has no effect. Other metrics and p values are refused.
 /// </remarks>
-public sealed class KnnAlgorithm : IAlgorithm
+internal sealed class KnnAlgorithm : IAlgorithm
 {
     public const string AlgorithmName = "knn";
 

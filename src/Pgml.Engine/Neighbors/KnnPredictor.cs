@@ -17,7 +17,7 @@ namespace Pgml.Engine.Neighbors;
 /// training rows (a permutation, used to break ties). The tree's shape follows from n and leaf_size and its boxes are
 /// recomputed at load in one pass over the rows (<see cref="KdTree"/>). Size: 4·n·(d + 2) bytes plus 92.
 /// </remarks>
-public sealed class KnnPredictor : IPredictor
+internal sealed class KnnPredictor : IPredictor
 {
     public const string Format = "knn";
     public const uint Version = 1;

@@ -12,7 +12,7 @@ namespace Pgml.Engine.Svm;
 /// Columns are stored as float32 like libsvm's cache (its Qfloat); the solver's gradients and multipliers are double.
 /// At least two columns are always kept (the solver holds the two it is updating), even when cache_size is smaller.
 /// </remarks>
-public sealed unsafe class KernelColumnCache : IDisposable
+internal sealed unsafe class KernelColumnCache : IDisposable
 {
     private readonly float* _x;
     private readonly int _features;

@@ -7,7 +7,7 @@ namespace Pgml.Engine.Svm;
 /// <param name="Rho">The decision function is Σ y_u α_u K(x_u, x) − ρ.</param>
 /// <param name="Iterations">Pairs of variables updated.</param>
 /// <param name="Converged">False when max_iter stopped the solver before the tolerance was met.</param>
-public sealed record SmoResult(double[] Alpha, double Rho, long Iterations, bool Converged);
+internal sealed record SmoResult(double[] Alpha, double Rho, long Iterations, bool Converged);
 
 /// <summary>The dual problem handed to <see cref="SmoSolver"/>: minimise ½ αᵀQα + pᵀα subject to yᵀα = 0 and
 /// 0 ≤ α_u ≤ C_u, with Q_uv = y_u y_v K(x_b(u), x_b(v)).</summary>
@@ -15,7 +15,7 @@ public sealed record SmoResult(double[] Alpha, double Rho, long Iterations, bool
 /// <param name="Y">±1 per variable.</param>
 /// <param name="P">The linear term per variable.</param>
 /// <param name="Upper">C_u per variable.</param>
-public sealed record DualProblem(bool Mirrored, sbyte[] Y, double[] P, double[] Upper);
+internal sealed record DualProblem(bool Mirrored, sbyte[] Y, double[] P, double[] Upper);
 
 /// <summary>
 /// Sequential minimal optimisation for the dual problem shared by C-SVC and ε-SVR (<see cref="DualProblem"/>).
@@ -32,7 +32,7 @@ public sealed record DualProblem(bool Mirrored, sbyte[] Y, double[] P, double[] 
 /// stopping, so shrinking changes the speed, not the answer. Variables are named by index u (0..l), and points (rows of
 /// the kernel matrix) by b(u) = u, or u mod n when mirrored. All per-variable state is in native memory.
 /// </remarks>
-public sealed unsafe class SmoSolver : IDisposable
+internal sealed unsafe class SmoSolver : IDisposable
 {
     private const double Tau = 1e-12;   // the paper's τ: stands in for a non-positive curvature a_it
     private const byte AtLower = 0, AtUpper = 1, Free = 2;

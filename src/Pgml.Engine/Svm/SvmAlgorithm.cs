@@ -7,7 +7,7 @@ namespace Pgml.Engine.Svm;
 /// svm: kernel support vector machines, scikit-learn's SVR (regression) and SVC (classification, one-vs-one), trained by
 /// pgml's own SMO solver (<see cref="SmoSolver"/>) and evaluated in C# (<see cref="SvmPredictor"/>).
 /// </summary>
-public sealed class SvmAlgorithm : IAlgorithm
+internal sealed class SvmAlgorithm : IAlgorithm
 {
     public string Name => "svm";
     public IReadOnlyList<TaskKind> Tasks { get; } = [TaskKind.Regression, TaskKind.Classification];

@@ -7,7 +7,7 @@ namespace Pgml.Engine.Svm;
 /// A kernel with its resolved parameters: linear x·z, poly (γ x·z + coef0)^degree, rbf exp(-γ |x - z|²),
 /// sigmoid tanh(γ x·z + coef0). Sums run in double over float32 features, like scikit-learn (which widens to float64).
 /// </summary>
-public readonly struct SvmKernel(KernelType type, int degree, double gamma, double coef0)
+internal readonly struct SvmKernel(KernelType type, int degree, double gamma, double coef0)
 {
     public KernelType Type { get; } = type;
     public int Degree { get; } = degree;

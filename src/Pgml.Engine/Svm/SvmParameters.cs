@@ -3,13 +3,13 @@ using Pgml.Engine.Models;
 
 namespace Pgml.Engine.Svm;
 
-public enum KernelType { Linear = 0, Poly = 1, Rbf = 2, Sigmoid = 3 }
+internal enum KernelType { Linear = 0, Poly = 1, Rbf = 2, Sigmoid = 3 }
 
 /// <summary>
 /// svm's hyperparameters, by scikit-learn's names and defaults: SVR for regression, SVC for classification.
 /// gamma: "scale" = 1 / (n_features * variance of every training value), "auto" = 1 / n_features, or a number > 0.
 /// </summary>
-public sealed record SvmParameters(
+internal sealed record SvmParameters(
     KernelType Kernel, int Degree, object Gamma, double Coef0, double Tol, double C, double Epsilon, double CacheSizeMb,
     long MaxIter, bool Shrinking, bool Balanced, bool BreakTies)
 {

@@ -24,7 +24,7 @@ namespace Pgml.Engine.Svm;
 /// i32[] starts (M + 1 offsets into the next two arrays, non-decreasing from 0 to their length); i32[] sv index (each
 /// in 0..S−1); f64[] coefficients; f64[] rho (M values). M = 1 for regression.</para>
 /// </remarks>
-public sealed class SvmPredictor : IPredictor
+internal sealed class SvmPredictor : IPredictor
 {
     public const string Format = "svm";
     public const uint Version = 1;

@@ -7,7 +7,7 @@ namespace Pgml.Engine.Svm;
 /// Builds the dual problems of ε-SVR and one-vs-one C-SVC on a <see cref="TrainingSet"/>'s rows, solves them with
 /// <see cref="SmoSolver"/> and gathers the support vectors into an <see cref="SvmPredictor"/>.
 /// </summary>
-public static unsafe class SvmTrainer
+internal static unsafe class SvmTrainer
 {
     public static SvmPredictor Train(SvmParameters parameters, TrainingSet data, out SvmTrainingInfo info)
     {
@@ -132,7 +132,7 @@ public static unsafe class SvmTrainer
 /// <summary>What training did besides the model: the resolved gamma, the solver's iterations per problem, whether every
 /// problem met the tolerance (false when max_iter stopped one, scikit-learn's "Solver terminated early" warning), and how
 /// many kernel columns were computed (cache misses).</summary>
-public sealed record SvmTrainingInfo(double Gamma, long[] Iterations, bool Converged, long KernelColumns);
+internal sealed record SvmTrainingInfo(double Gamma, long[] Iterations, bool Converged, long KernelColumns);
 
 /// <summary>Collects the support vectors of one or more dual solutions, each training row stored once.</summary>
 internal sealed unsafe class SupportVectorBuilder(TrainingSet data)

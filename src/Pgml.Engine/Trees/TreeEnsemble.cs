@@ -12,7 +12,7 @@ namespace Pgml.Engine.Trees;
 /// XGBoost's argmax class index, so callers get probabilities from either objective and can take the argmax.
 /// binary:hinge returns XGBoost's 0/1 output; binary:logitraw returns the raw margin.
 /// </remarks>
-public sealed class TreeEnsemble
+internal sealed class TreeEnsemble
 {
     private readonly TreeNode[] _nodes;
     private readonly float[] _leafValues;

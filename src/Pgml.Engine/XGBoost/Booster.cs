@@ -6,7 +6,7 @@ namespace Pgml.Engine.XGBoost;
 /// An owned libxgboost booster handle. Used for training and, in tests and benchmarks, as the reference predictor
 /// that the C# tree evaluator must match.
 /// </summary>
-public sealed unsafe class Booster : IDisposable
+internal sealed unsafe class Booster : IDisposable
 {
     private nint _handle;
 

@@ -7,7 +7,7 @@ using Pgml.Engine.Trees;
 namespace Pgml.Engine.XGBoost;
 
 /// <summary>xgboost: gradient-boosted trees trained by Debian's libxgboost, served by the C# evaluator.</summary>
-public class XGBoostAlgorithm : IAlgorithm
+internal class XGBoostAlgorithm : IAlgorithm
 {
     /// <summary>The library's own model, stored beside pgml's compiled trees (XGBoost loads it as is).</summary>
     public const string NativeFile = "estimator.json";
@@ -52,7 +52,7 @@ public class XGBoostAlgorithm : IAlgorithm
 /// round of n_estimators parallel trees (num_parallel_tree), learning_rate 1, subsample 0.8, colsample_bynode 0.8,
 /// reg_lambda 1e-5, unless the hyperparameters say otherwise.
 /// </summary>
-public sealed class XGBoostRandomForestAlgorithm : XGBoostAlgorithm
+internal sealed class XGBoostRandomForestAlgorithm : XGBoostAlgorithm
 {
     public override string Name => "xgboost_random_forest";
 

@@ -11,7 +11,7 @@ namespace Pgml.Engine.XGBoost;
 /// The training rows are loaded into XGBoost once; each fold's subset is a slice of that DMatrix, never a copy of
 /// the NativeMatrix. Not thread-safe. Dispose to free the native data.
 /// </summary>
-public sealed class XGBoostCandidateEvaluator : ICandidateEvaluator, IDisposable
+internal sealed class XGBoostCandidateEvaluator : ICandidateEvaluator, IDisposable
 {
     private readonly NativeMatrix _features;
     private readonly float[] _labels;

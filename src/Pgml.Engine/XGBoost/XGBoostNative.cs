@@ -54,4 +54,4 @@ internal static unsafe partial class XGBoostNative
 }
 
 /// <summary>An error reported by libxgboost (bad parameter, bad data).</summary>
-public sealed class XGBoostException(string message) : EngineException(message, "Check the hyperparameters against XGBoost's documentation.");
+internal sealed class XGBoostException(string message) : EngineException(message, "Check the hyperparameters against XGBoost's documentation.");

@@ -8,7 +8,7 @@ namespace Pgml.Engine.XGBoost;
 /// An XGBoost model behind <see cref="IPredictor"/>: the C# tree evaluator, with binary outputs widened to both
 /// classes' probabilities (binary:logitraw's margin and binary:hinge's 0/1 turned into them).
 /// </summary>
-public sealed class XGBoostPredictor : IPredictor
+internal sealed class XGBoostPredictor : IPredictor
 {
     private readonly TreeEnsemble _trees;
     private readonly float[] _raw;

@@ -6,7 +6,7 @@ namespace Pgml.Engine.XGBoost;
 public enum XGBoostTask { Regression, Classification }
 
 /// <summary>Trains gradient-boosted trees with libxgboost.</summary>
-public static unsafe class XGBoostTrainer
+internal static unsafe class XGBoostTrainer
 {
     /// <summary>Parameters pgml sets before the user's own (which win).</summary>
     public static readonly IReadOnlyList<KeyValuePair<string, string>> DefaultParameters =
@@ -152,7 +152,7 @@ public static unsafe class XGBoostTrainer
 /// fits on row subsets (cross-validation folds) slice this DMatrix instead of reading the NativeMatrix again.
 /// Not thread-safe: one fit at a time. Dispose frees every native handle it owns.
 /// </summary>
-public sealed unsafe class XGBoostTrainingData : IDisposable
+internal sealed unsafe class XGBoostTrainingData : IDisposable
 {
     private nint _full;
     // The last slice and its rows: a search fits every candidate on one fold before moving on, so the slice (and the

@@ -10,7 +10,7 @@ namespace Pgml.Engine.Tests.Linear;
 
 /// <summary>Rows given as arrays (for shapes SyntheticData does not make: collinear, constant, offset columns), the
 /// training glue, and the comparisons the linear tests share.</summary>
-public sealed unsafe class LinearTestData : IDisposable
+internal sealed unsafe class LinearTestData : IDisposable
 {
     private readonly GCHandle _pin;
 
@@ -57,7 +57,7 @@ public sealed unsafe class LinearTestData : IDisposable
     }
 }
 
-public static class Close
+internal static class Close
 {
     /// <summary>|a − e| ≤ rel·max(|e|∞, floor) elementwise: relative to the vector's scale, so near-zero entries of a
     /// large vector are not held to an impossible relative bound.</summary>
