@@ -252,13 +252,19 @@ public sealed class SearchSpec
                     $"search_params \"{key}\" is an empty array: there is no value to try",
                     $"List at least one value, or remove \"{key}\" from search_params.");
             var values = new List<JsonElement>(length);
+            // Values bucketed by a key that equal values share, then compared exactly within their bucket: linear in
+            // the number of values (a list of 25,000 took 20 s when each value was compared with all before it).
+            var seen = new Dictionary<string, List<JsonElement>>(length, StringComparer.Ordinal);
             foreach (var item in value.EnumerateArray())
             {
+                string bucketKey = DuplicateBucket(item);
+                if (!seen.TryGetValue(bucketKey, out var bucket)) seen[bucketKey] = bucket = [];
                 // A repeated value would fit the same candidate twice (and bias a random search towards it).
-                if (values.Any(v => JsonElement.DeepEquals(v, item)))
+                if (bucket.Any(v => JsonElement.DeepEquals(v, item)))
                     throw new InvalidParameterException(
                         $"search_params \"{key}\" lists the value {ParameterText.Shorten(item.GetRawText())} twice",
                         "List each value once.");
+                bucket.Add(item);
                 values.Add(item);
             }
             result.Add(new(key, values.Select(Compact).ToArray()));
@@ -346,6 +352,19 @@ public sealed class SearchSpec
             value.WriteTo(writer);
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
+
+    /// <summary>
+    /// A key that <see cref="JsonElement.DeepEquals"/>-equal values share: numbers by their double value (1 and 1.0
+    /// meet), strings by their text, objects and arrays only by their size (rare as search values).
+    /// </summary>
+    private static string DuplicateBucket(JsonElement item) => item.ValueKind switch
+    {
+        JsonValueKind.Number => item.TryGetDouble(out double d) ? "n" + d.ToString("R", CultureInfo.InvariantCulture) : "n",
+        JsonValueKind.String => "s" + item.GetString(),
+        JsonValueKind.Array => "a" + item.GetArrayLength().ToString(CultureInfo.InvariantCulture),
+        JsonValueKind.Object => "o" + item.EnumerateObject().Count().ToString(CultureInfo.InvariantCulture),
+        _ => item.ValueKind.ToString(),
+    };
 
     private static string DescribeCount(long n) => n == long.MaxValue ? "more than 9.2e18" : n.ToString(CultureInfo.InvariantCulture);
 
