@@ -40,7 +40,7 @@ load_engine(void)
 	handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 	if (handle == NULL)
 		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_FILE),
+				(errcode(PGML_ERRCODE_ENGINE_MISSING),
 				 errmsg("pgml could not load its engine library \"%s\"", path),
 				 errdetail("%s", dlerror()),
 				 errhint("Reinstall pgml: \"make install\" puts %s next to pgml.so.", ENGINE_LIBRARY)));
@@ -49,7 +49,7 @@ load_engine(void)
 	cs_predict = (pgml_cs_predict_fn) dlsym(handle, "pgml_cs_predict");
 	if (!cs_init || !cs_invoke || !cs_predict)
 		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_FUNCTION),
+				(errcode(PGML_ERRCODE_ENGINE_MISMATCH),
 				 errmsg("pgml engine library \"%s\" lacks its entry points", path),
 				 errhint("pgml.so and %s come from different builds; reinstall both.", ENGINE_LIBRARY)));
 
@@ -75,7 +75,7 @@ load_engine(void)
 	INSTR_TIME_SET_CURRENT(t2);
 	if (rc != 0)
 		ereport(ERROR,
-				(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
+				(errcode(PGML_ERRCODE_ENGINE_MISMATCH),
 				 errmsg("pgml engine failed to start: %s", managed_error.message),
 				 errhint("pgml.so and %s come from different builds; reinstall both.", ENGINE_LIBRARY)));
 	engine_loaded = true;
@@ -98,6 +98,27 @@ pgml_begin_call(bool may_create_threads)
 		pgml_block_signals();
 }
 
+/*
+ * Whether the engine's SQLSTATE may reach the client as is: five characters of [0-9A-Z], and not a class on which
+ * Npgsql closes the connection (XX, 53, 58) nor F0 (configuration file error). The engine's own table never holds
+ * those (tests check it); this keeps a slip from costing the client its connection.
+ */
+static bool
+pgml_sqlstate_is_safe(const char *s)
+{
+	static const char *const critical_classes[] = {"XX", "53", "58", "F0"};
+
+	if (strlen(s) != 5)
+		return false;
+	for (int i = 0; i < 5; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'A' && s[i] <= 'Z')))
+			return false;
+	for (int i = 0; i < (int) lengthof(critical_classes); i++)
+		if (strncmp(s, critical_classes[i], 2) == 0)
+			return false;
+	return true;
+}
+
 /* After managed code returned: re-throw a caught PostgreSQL error or raise the pgml error. */
 void
 pgml_finish_call(int32_t rc)
@@ -116,8 +137,8 @@ pgml_finish_call(int32_t rc)
 		const char *s = managed_error.sqlstate;
 
 		pgml_spi_end(true);
-		if (strlen(s) != 5)
-			s = "38000";		/* never class XX: Npgsql drops the connection on those */
+		if (!pgml_sqlstate_is_safe(s))
+			s = PGML_SQLSTATE_FALLBACK;	/* never a class on which clients drop the connection */
 		ereport(ERROR,
 				(errcode(MAKE_SQLSTATE(s[0], s[1], s[2], s[3], s[4])),
 				 errmsg_internal("%s", managed_error.message),
@@ -127,7 +148,7 @@ pgml_finish_call(int32_t rc)
 	if (rc != 0)
 	{
 		pgml_spi_end(true);
-		elog(ERROR, "pgml: engine returned unexpected status %d", rc);
+		pgml_internal_error("pgml: engine returned unexpected status %d", rc);
 	}
 	pgml_spi_end(false);
 }

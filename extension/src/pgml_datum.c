@@ -85,7 +85,7 @@ static void
 not_a_number(Oid type)
 {
 	ereport(ERROR,
-			(errcode(ERRCODE_DATATYPE_MISMATCH),
+			(errcode(PGML_ERRCODE_FEATURE_TYPE),
 			 errmsg("pgml cannot use a value of type %s as a number", format_type_be(type))));
 }
 
@@ -131,7 +131,7 @@ pgml_array_to_floats(ArrayType *arr, float *out, int width, const char *column)
 
 	if (n != width)
 		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				(errcode(PGML_ERRCODE_ARRAY_WIDTH),
 				 errmsg("array column \"%s\" has %d elements in a row where the first row had %d", column, n, width),
 				 errhint("Every row must have arrays of the same size; filter or pad them in a VIEW.")));
 	get_typlenbyvalalign(elem, &typlen, &typbyval, &typalign);
@@ -232,7 +232,7 @@ attribute_value(Form_pg_attribute att, Datum d, int position, PgmlValue *v)
 		return;
 	}
 	ereport(ERROR,
-			(errcode(ERRCODE_DATATYPE_MISMATCH),
+			(errcode(PGML_ERRCODE_FEATURE_TYPE),
 			 errmsg("pgml cannot use the value of type %s in attribute %d of the row", format_type_be(att->atttypid), position),
 			 t == UNKNOWNOID
 			 ? errhint("Give quoted literals a type: ('Paris'::text, 120) instead of ('Paris', 120).")

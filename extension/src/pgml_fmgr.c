@@ -54,8 +54,8 @@ build_result(FunctionCallInfo fcinfo)
 			char	  **row = (char **) lfirst(lc);
 
 			if (result_ncolumns != rsinfo->setDesc->natts)
-				elog(ERROR, "pgml: engine returned %d columns, the function declares %d", result_ncolumns,
-					 rsinfo->setDesc->natts);
+				pgml_internal_error("pgml: engine returned %d columns, the function declares %d", result_ncolumns,
+									rsinfo->setDesc->natts);
 			tuplestore_puttuple(rsinfo->setResult, BuildTupleFromCStrings(meta, row));
 		}
 		return (Datum) 0;
@@ -67,7 +67,7 @@ build_result(FunctionCallInfo fcinfo)
 		TupleDesc	desc;
 
 		if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
-			elog(ERROR, "pgml: composite result type expected");
+			pgml_internal_error("pgml: composite result type expected");
 		return HeapTupleGetDatum(BuildTupleFromCStrings(TupleDescGetAttInMetadata(desc),
 														(char **) linitial(result_rows)));
 	}
@@ -103,7 +103,7 @@ pgml_text_call(PG_FUNCTION_ARGS)
 		if (PG_ARGISNULL(i))
 			continue;
 		if (!OidIsValid(type))
-			elog(ERROR, "pgml: cannot determine the type of argument %d", i + 1);
+			pgml_internal_error("pgml: cannot determine the type of argument %d", i + 1);
 		getTypeOutputInfo(type, &output, &varlena);
 		args[i] = OidOutputFunctionCall(output, PG_GETARG_DATUM(i));
 	}
@@ -145,7 +145,7 @@ predict_site(FunctionCallInfo fcinfo)
 
 			if (number == NULL)
 				ereport(ERROR,
-						(errcode(ERRCODE_DATATYPE_MISMATCH),
+						(errcode(PGML_ERRCODE_FEATURE_TYPE),
 						 errmsg("pgml cannot predict from features of type %s", format_type_be(arg)),
 						 errhint("Pass an array of numbers (real[], double precision[], numeric[], integer types, boolean[]) or a row: pgml.predict('project', (a, b, c)).")));
 			site->elem_type = number->elem_type;

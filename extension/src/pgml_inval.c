@@ -66,7 +66,10 @@ pgml_catalog_changed(PG_FUNCTION_ARGS)
 	Oid			deployments;
 
 	if (!CALLED_AS_TRIGGER(fcinfo))
-		elog(ERROR, "pgml_catalog_changed must be called as a trigger");
+		ereport(ERROR,
+				(errcode(PGML_ERRCODE_NOT_TRIGGER),
+				 errmsg("pgml_catalog_changed must be called as a trigger"),
+				 errhint("pgml._catalog_changed() is the statement trigger on pgml's catalog tables; it has nothing to do when called directly.")));
 	deployments = get_relname_relid("deployments", RelationGetNamespace(trigdata->tg_relation));
 	CacheInvalidateRelcacheByRelid(OidIsValid(deployments) ? deployments : RelationGetRelid(trigdata->tg_relation));
 	return PointerGetDatum(NULL);

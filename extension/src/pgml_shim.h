@@ -31,6 +31,32 @@
  */
 #pragma GCC visibility push(hidden)
 
+/*
+ * Every SQLSTATE the shim raises, named here and nowhere else (the .c files use only these names; the test
+ * tests/Pgml.IntegrationTests/ShimSqlStateTests.cs reads this block). None is in class XX, 53 or 58, on which Npgsql
+ * closes the connection, marks the host offline and clears the pool, nor F0: a failure of pgml is an error of the
+ * statement, never of the connection. Errors PostgreSQL raised inside a callback are re-thrown with their own code.
+ */
+/* a feature value of a type pgml cannot read as a number, text or array of numbers */
+#define PGML_ERRCODE_FEATURE_TYPE ERRCODE_DATATYPE_MISMATCH	/* 42804 */
+/* an array column whose rows have different sizes */
+#define PGML_ERRCODE_ARRAY_WIDTH ERRCODE_ARRAY_SUBSCRIPT_ERROR	/* 2202E */
+/* pgml_engine.so cannot be loaded: this install lacks the engine, so it cannot do what pgml.so promises */
+#define PGML_ERRCODE_ENGINE_MISSING ERRCODE_FEATURE_NOT_SUPPORTED	/* 0A000 */
+/* pgml.so and pgml_engine.so do not fit (entry points, ABI version, callback table size, start failure) */
+#define PGML_ERRCODE_ENGINE_MISMATCH ERRCODE_EXTERNAL_ROUTINE_EXCEPTION	/* 38000 */
+/* an invariant between the shim and the engine broke, or SPI refused a call pgml made: a bug in pgml */
+#define PGML_ERRCODE_INTERNAL ERRCODE_EXTERNAL_ROUTINE_EXCEPTION	/* 38000 */
+/* pgml._catalog_changed() called other than as a trigger */
+#define PGML_ERRCODE_NOT_TRIGGER ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED	/* 39P01 */
+/* the code of a pgml error the engine reported without a valid one, or with one of the classes above */
+#define PGML_SQLSTATE_FALLBACK "38000"
+#define PGML_HINT_BUG "This is a bug in pgml; please report it with the statement that caused it."
+
+/* an invariant of the shim broke (a bug): the message says which, the hint says what to do */
+#define pgml_internal_error(...) \
+	ereport(ERROR, (errcode(PGML_ERRCODE_INTERNAL), errmsg_internal(__VA_ARGS__), errhint(PGML_HINT_BUG)))
+
 /* ---------------------------------------------------------------- the guard (pgml_guard.c) */
 
 /* error caught in a callback, re-thrown once managed code has returned; sticky until then */

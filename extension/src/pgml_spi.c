@@ -25,7 +25,7 @@ ensure_spi_connected(void)
 	if (!spi_connected)
 	{
 		if (SPI_connect() != SPI_OK_CONNECT)
-			elog(ERROR, "pgml: SPI_connect failed");
+			pgml_internal_error("pgml: SPI_connect failed");
 		spi_connected = true;
 	}
 }
@@ -38,7 +38,7 @@ pgml_spi_end(bool failed)
 		return;
 	spi_connected = false;		/* after an error, the abort of the (sub)transaction cleans up SPI */
 	if (!failed && SPI_finish() != SPI_OK_FINISH)
-		elog(ERROR, "pgml: SPI_finish failed");
+		pgml_internal_error("pgml: SPI_finish failed");
 }
 
 /* Query arguments as SPI wants them, in the current (SPI procedure) memory context. */
@@ -116,7 +116,7 @@ cb_spi_execute(const char *sql, int32_t nparams, const PgmlParam *params, int32_
 			a = convert_params(nparams, params);
 			ret = SPI_execute_with_args(sql, nparams, a.types, a.values, a.nulls, read_only != 0, max_rows);
 			if (ret < 0)
-				elog(ERROR, "pgml: SPI_execute failed: %s", SPI_result_code_string(ret));
+				pgml_internal_error("pgml: SPI_execute failed: %s", SPI_result_code_string(ret));
 			*processed = (int64_t) SPI_processed;
 			free_params(&a, nparams, params);
 		GUARDED_END
@@ -137,7 +137,7 @@ cb_spi_value(int64_t row, int32_t column, const char **data, int32_t *length, in
 			Datum		d;
 
 			if (tt == NULL || row < 0 || (uint64) row >= SPI_processed || column < 1 || column > tt->tupdesc->natts)
-				elog(ERROR, "pgml: result value (%lld, %d) out of range", (long long) row, column);
+				pgml_internal_error("pgml: result value (%lld, %d) out of range", (long long) row, column);
 			d = SPI_getbinval(tt->vals[row], tt->tupdesc, column, &null);
 			if (!null)
 			{
@@ -219,7 +219,7 @@ cb_cursor_fetch(void *portal, int64_t max_rows, int32_t ncolumns, const PgmlColu
 				const PgmlNumberType **numbers;
 
 				if (desc->natts != ncolumns)
-					elog(ERROR, "pgml: cursor returned %d columns, expected %d", desc->natts, ncolumns);
+					pgml_internal_error("pgml: cursor returned %d columns, expected %d", desc->natts, ncolumns);
 				/* each column's type, looked up once per batch instead of once per value */
 				types = palloc(sizeof(Oid) * desc->natts);
 				numbers = palloc(sizeof(PgmlNumberType *) * desc->natts);
@@ -253,7 +253,7 @@ cb_cursor_text(int64_t row, int32_t column, const char **data, int32_t *length, 
 
 			if (fetched_batch == NULL || row < 0 || (uint64) row >= fetched_batch->numvals || column < 0 ||
 				column >= fetched_batch->tupdesc->natts)
-				elog(ERROR, "pgml: cursor value (%lld, %d) out of range", (long long) row, column);
+				pgml_internal_error("pgml: cursor value (%lld, %d) out of range", (long long) row, column);
 			d = heap_getattr(fetched_batch->vals[row], column + 1, fetched_batch->tupdesc, &null);
 			if (!null)
 			{
