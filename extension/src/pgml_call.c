@@ -55,6 +55,8 @@ load_engine(void)
 
 	INSTR_TIME_SET_CURRENT(t1);
 	callbacks.abi_version = PGML_ABI_VERSION;
+	callbacks.size = (int32_t) sizeof(PgmlCallbacks);
+	callbacks.error = &managed_error;
 	callbacks.check_interrupts = cb_check_interrupts;
 	callbacks.log = cb_log;
 	callbacks.spi_execute = cb_spi_execute;
@@ -66,7 +68,12 @@ load_engine(void)
 	callbacks.emit_row = cb_emit_row;
 	callbacks.watch_deployments = cb_watch_deployments;
 	callbacks.deploy_generation = &deploy_generation;
-	callbacks.error = &managed_error;
+
+	/*
+	 * The thread that loads the engine is the backend's main thread (fmgr calls come on no other); callbacks refuse
+	 * every other. Recorded here rather than in _PG_init, which may run in the postmaster.
+	 */
+	pgml_record_main_thread();
 
 	/* The runtime starts here and creates its threads: they must inherit a mask with our signals blocked. */
 	pgml_block_signals();
@@ -76,7 +83,8 @@ load_engine(void)
 	if (rc != 0)
 		ereport(ERROR,
 				(errcode(PGML_ERRCODE_ENGINE_MISMATCH),
-				 errmsg("pgml engine failed to start: %s", managed_error.message),
+				 errmsg("pgml engine failed to start: %s",
+						managed_error.message[0] ? managed_error.message : "it reported no reason"),
 				 errhint("pgml.so and %s come from different builds; reinstall both.", ENGINE_LIBRARY)));
 	engine_loaded = true;
 	INSTR_TIME_SUBTRACT(t2, t1);
@@ -94,6 +102,7 @@ pgml_begin_call(bool may_create_threads)
 	managed_error.message[0] = '\0';
 	managed_error.detail[0] = '\0';
 	managed_error.hint[0] = '\0';
+	pgml_take_wrong_thread_calls();	/* a call refused between statements belongs to none */
 	if (may_create_threads)
 		pgml_block_signals();
 }
@@ -123,6 +132,8 @@ pgml_sqlstate_is_safe(const char *s)
 void
 pgml_finish_call(int32_t rc)
 {
+	bool		wrong_thread = pgml_take_wrong_thread_calls();
+
 	pgml_unblock_signals();
 	if (pending_error)
 	{
@@ -144,6 +155,16 @@ pgml_finish_call(int32_t rc)
 				 errmsg_internal("%s", managed_error.message),
 				 managed_error.detail[0] ? errdetail_internal("%s", managed_error.detail) : 0,
 				 managed_error.hint[0] ? errhint("%s", managed_error.hint) : 0));
+	}
+	if (wrong_thread)
+	{
+		/* the engine called PostgreSQL from another thread and went on as if nothing happened: fail the call */
+		pgml_spi_end(true);
+		ereport(ERROR,
+				(errcode(PGML_ERRCODE_WRONG_THREAD),
+				 errmsg(PGML_WRONG_THREAD_MESSAGE),
+				 errdetail("The call was refused without touching PostgreSQL; the backend is unharmed."),
+				 errhint(PGML_HINT_BUG)));
 	}
 	if (rc != 0)
 	{

@@ -16,7 +16,7 @@ void		_PG_init(void);
 void
 _PG_init(void)
 {
-	pgml_signals_init();
+	pgml_guard_init();
 	pgml_inval_init();
 
 	/*

@@ -47,10 +47,13 @@
 #define PGML_ERRCODE_ENGINE_MISMATCH ERRCODE_EXTERNAL_ROUTINE_EXCEPTION	/* 38000 */
 /* an invariant between the shim and the engine broke, or SPI refused a call pgml made: a bug in pgml */
 #define PGML_ERRCODE_INTERNAL ERRCODE_EXTERNAL_ROUTINE_EXCEPTION	/* 38000 */
+/* a callback called from a thread other than the backend's main one (refused; PostgreSQL untouched) */
+#define PGML_ERRCODE_WRONG_THREAD ERRCODE_EXTERNAL_ROUTINE_EXCEPTION	/* 38000 */
 /* pgml._catalog_changed() called other than as a trigger */
 #define PGML_ERRCODE_NOT_TRIGGER ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED	/* 39P01 */
 /* the code of a pgml error the engine reported without a valid one, or with one of the classes above */
 #define PGML_SQLSTATE_FALLBACK "38000"
+#define PGML_WRONG_THREAD_MESSAGE "pgml called PostgreSQL from a thread other than the backend's main thread"
 #define PGML_HINT_BUG "This is a bug in pgml; please report it with the statement that caused it."
 
 /* an invariant of the shim broke (a bug): the message says which, the hint says what to do */
@@ -62,7 +65,11 @@
 /* error caught in a callback, re-thrown once managed code has returned; sticky until then */
 extern ErrorData *pending_error;
 
-extern void pgml_signals_init(void);
+extern void pgml_guard_init(void);
+extern void pgml_record_main_thread(void);
+extern bool pgml_on_main_thread(void);
+extern int32_t pgml_refuse_wrong_thread(void);
+extern bool pgml_take_wrong_thread_calls(void);
 extern void pgml_block_signals(void);
 extern void pgml_unblock_signals(void);
 extern void pgml_save_pending_error(MemoryContext callerContext);
@@ -70,13 +77,17 @@ extern void pgml_save_pending_error(MemoryContext callerContext);
 /*
  * The body of every callback C# calls: PostgreSQL code between GUARDED_BEGIN and GUARDED_END runs inside PG_TRY;
  * an error is saved as pending and the callback returns -1 instead of longjmp-ing over managed frames. While an
- * error is pending, every callback fails at once.
+ * error is pending, every callback fails at once. Called from any thread but the backend's main one, a callback
+ * touches nothing of PostgreSQL (not even CurrentMemoryContext) and returns PGML_CALLBACK_WRONG_THREAD.
  */
 #define GUARDED_BEGIN \
-	MemoryContext guarded_cxt = CurrentMemoryContext; \
+	MemoryContext guarded_cxt; \
 	volatile int32_t guarded_rc = 0; \
+	if (!pgml_on_main_thread()) \
+		return pgml_refuse_wrong_thread(); \
 	if (pending_error) \
 		return -1; \
+	guarded_cxt = CurrentMemoryContext; \
 	PG_TRY(); \
 	{
 

@@ -49,6 +49,46 @@ public sealed class BoundaryTests(PgCluster cluster)
     }
 
     [Fact]
+    public void CallIntoPostgresFromAnotherThreadIsRefusedAndTheBackendLives()
+    {
+        using var c = cluster.Open();
+        int logStart = cluster.ServerLog().Length;
+        int pid = PgCluster.Scalar<int>(c, "SELECT pg_backend_pid()");
+        TrainSmallModel(c, "boundary thread");
+        var e = Assert.Throws<PostgresException>(() => PgCluster.Scalar<string>(c, "SELECT pgml._boundary_probe('other_thread')"));
+        Assert.Equal("38000", e.SqlState);   // a pgml error, never class XX: the connection stays open
+        Assert.Equal("pgml called PostgreSQL from a thread other than the backend's main thread", e.MessageText);
+        Assert.Contains("bug in pgml", e.Hint);
+        Assert.Contains("refused without touching PostgreSQL", e.Detail);
+        AssertHealthy(c, pid, "boundary thread");
+        AssertNoCrashInLog(cluster.ServerLog()[logStart..]);
+        Assert.DoesNotContain("probe: a notice from another thread", cluster.ServerLog()[logStart..]);   // refused, not logged
+    }
+
+    [Fact]
+    public void RefusedCallFailsTheStatementEvenWhenTheEngineSwallowsTheError()
+    {
+        using var c = cluster.Open();
+        int pid = PgCluster.Scalar<int>(c, "SELECT pg_backend_pid()");
+        TrainSmallModel(c, "boundary thread swallowed");
+        var e = Assert.Throws<PostgresException>(() => PgCluster.Scalar<string>(c, "SELECT pgml._boundary_probe('other_thread_swallowed')"));
+        Assert.Equal("38000", e.SqlState);
+        Assert.Equal("pgml called PostgreSQL from a thread other than the backend's main thread", e.MessageText);
+        Assert.Contains("the backend is unharmed", e.Detail);
+        AssertHealthy(c, pid, "boundary thread swallowed");
+    }
+
+    [Fact]
+    public void UnknownProbeKindListsEveryKind()
+    {
+        using var c = cluster.Open();
+        var e = Assert.Throws<PostgresException>(() => PgCluster.Scalar<string>(c, "SELECT pgml._boundary_probe('nonsense')"));
+        Assert.Equal("22023", e.SqlState);
+        foreach (var kind in new[] { "managed_exception", "null_reference", "sql_error", "spin", "sql_sleep", "other_thread", "other_thread_swallowed" })
+            Assert.Contains(kind, e.Hint);
+    }
+
+    [Fact]
     public void StatementTimeoutCancelsTraining()
     {
         using var c = cluster.Open();
@@ -115,6 +155,21 @@ public sealed class BoundaryTests(PgCluster cluster)
         using var c = cluster.Open();
         Assert.Equal("", PgCluster.Scalar<string>(c, "SHOW shared_preload_libraries"));
         Assert.StartsWith("0.1.0 (xgboost", PgCluster.Scalar<string>(c, "SELECT pgml.version()"));
+    }
+
+    private static void TrainSmallModel(NpgsqlConnection c, string project)
+    {
+        PgCluster.Exec(c, "CREATE TABLE IF NOT EXISTS boundary_small AS SELECT i::real AS x, (2 * i + 1)::real AS y FROM generate_series(0, 49) i");
+        PgCluster.Exec(c, $"SELECT * FROM pgml.train('{project}', 'regression', 'boundary_small', 'y', algorithm => 'linear')");
+    }
+
+    /// <summary>The same backend still answers plain SQL and predictions (with the model trained before the probe).</summary>
+    private static void AssertHealthy(NpgsqlConnection c, int pid, string project)
+    {
+        Assert.Equal(pid, PgCluster.Scalar<int>(c, "SELECT pg_backend_pid()"));
+        Assert.Equal(1, PgCluster.Scalar<int>(c, "SELECT 1"));
+        Assert.Equal(21f, PgCluster.Scalar<float>(c, $"SELECT pgml.predict('{project}', ARRAY[10]::real[])"), 0.01f);
+        Assert.Equal("spun", PgCluster.Scalar<string>(c, "SELECT pgml._boundary_probe('spin', 0.01)"));
     }
 
     private void AssertNoCrashInLog(string? log = null)
