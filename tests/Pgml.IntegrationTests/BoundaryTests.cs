@@ -154,7 +154,7 @@ public sealed class BoundaryTests(PgCluster cluster)
     {
         using var c = cluster.Open();
         Assert.Equal("", PgCluster.Scalar<string>(c, "SHOW shared_preload_libraries"));
-        Assert.StartsWith("0.1.0 (xgboost", PgCluster.Scalar<string>(c, "SELECT pgml.version()"));
+        Assert.StartsWith("0.1.0 (xgboost", PgCluster.Scalar<string>(c, "SELECT pgml.version()"));   // VersionTests checks it against VERSION
     }
 
     private static void TrainSmallModel(NpgsqlConnection c, string project)
