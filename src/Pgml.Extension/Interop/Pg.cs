@@ -6,7 +6,8 @@ namespace Pgml.Extension.Interop;
 
 /// <summary>
 /// The managed side of the boundary: the callbacks the shim handed over, and the translation of exceptions into
-/// status codes. Only the backend's main thread may call anything here.
+/// status codes. Only the backend's main thread may call anything here: the shim refuses a callback from any other
+/// thread, untouched, and <see cref="Check"/> turns the refusal into a pgml error.
 /// </summary>
 internal static unsafe class Pg
 {
