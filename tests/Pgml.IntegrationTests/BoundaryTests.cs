@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Npgsql;
 using Pgml.IntegrationTests.Infrastructure;
 
@@ -86,6 +87,34 @@ public sealed class BoundaryTests(PgCluster cluster)
         Assert.Equal("22023", e.SqlState);
         foreach (var kind in new[] { "managed_exception", "null_reference", "sql_error", "spin", "sql_sleep", "other_thread", "other_thread_swallowed" })
             Assert.Contains(kind, e.Hint);
+    }
+
+    [Theory]
+    [InlineData(4, 104, "pgml.so speaks ABI version 4 but pgml_engine.so speaks 3")]
+    [InlineData(3, 96, "pgml.so's callback table has 96 bytes but pgml_engine.so's has 104 (ABI version 3 on both)")]
+    public unsafe void EngineRefusesACallbackTableOfAnotherVersionOrSize(int version, int size, string message)
+    {
+        // What a user sees when pgml.so and pgml_engine.so come from different builds, without PostgreSQL: the
+        // installed engine's init export is handed a table with only the stable prefix (version, size, error) filled.
+        string engine = Path.Combine(ShimSqlStateTests.PgConfig("--pkglibdir"), "pgml_engine.so");
+        var init = (delegate* unmanaged<byte*, int>)NativeLibrary.GetExport(NativeLibrary.Load(engine), "pgml_cs_init");
+        byte* table = (byte*)NativeMemory.AllocZeroed(256);
+        byte* error = (byte*)NativeMemory.AllocZeroed(8 + 3 * 2048);   // PgmlError: sqlstate[8], message, detail, hint
+        try
+        {
+            *(int*)table = version;
+            *(int*)(table + 4) = size;
+            *(byte**)(table + 8) = error;
+            Assert.Equal(2, init(table));   // status 2: a pgml error, filled in
+            Assert.Equal("38000", Marshal.PtrToStringUTF8((nint)error));
+            Assert.Equal(message, Marshal.PtrToStringUTF8((nint)(error + 8)));
+            Assert.Contains("reinstall both", Marshal.PtrToStringUTF8((nint)(error + 8 + 2 * 2048)));
+        }
+        finally
+        {
+            NativeMemory.Free(table);
+            // error stays allocated: the engine keeps the pointer for the next report in this process
+        }
     }
 
     [Fact]

@@ -99,7 +99,7 @@ public sealed partial class ShimSqlStateTests
             .ToDictionary(m => m.Groups[1].Value, m => string.Concat(m.Groups[2].Value.Split(',').Select(c => c.Trim().Trim('\''))));
     }
 
-    private static string PgConfig(string option)
+    internal static string PgConfig(string option)
     {
         var psi = new ProcessStartInfo("pg_config", option) { RedirectStandardOutput = true };
         using var p = Process.Start(psi)!;
