@@ -1,21 +1,29 @@
 /*
  * pgml_abi.h - the binary contract between the C shim (pgml.so) and the NativeAOT library (pgml_engine.so).
  *
- * Mirrored field by field in src/Pgml.Extension/Interop/Abi.cs. Bump PGML_ABI_VERSION on any change: the shim
- * refuses a managed library built for another version instead of crashing on a mismatched struct.
+ * Mirrored field by field in src/Pgml.Extension/Interop/Abi.cs. Bump PGML_ABI_VERSION on any change. The boundary
+ * checks itself: the callback table carries its ABI version and its size, and the engine refuses a table of another
+ * version or size at the first call (Pg.Init: ERROR 38000, reinstall both libraries) instead of crashing on a
+ * mismatched struct. Its first three fields (version, size, error) stay where they are in every version from 3 on,
+ * so that an engine can report the mismatch of any later or earlier table.
  *
  * Status codes returned by every managed export:
  *   0  ok
  *   1  a PostgreSQL error is pending on the C side (caught in a callback); C re-throws it unchanged
  *   2  pgml error: PgmlError is filled (SQLSTATE, message, detail, hint); C raises it with ereport
- * Callbacks return 0 (or a count) on success and -1 when a PostgreSQL error was caught and is now pending.
+ * Callbacks return 0 on success, -1 when a PostgreSQL error was caught and is now pending, and
+ * PGML_CALLBACK_WRONG_THREAD when called from a thread other than the backend's main one: then nothing of
+ * PostgreSQL was touched (PostgreSQL is single-threaded: not even palloc or ereport is safe there), no error is
+ * pending, and the engine raises its own error; the shim also fails the SQL call if the engine swallowed it.
  */
 #ifndef PGML_ABI_H
 #define PGML_ABI_H
 
 #include <stdint.h>
 
-#define PGML_ABI_VERSION 2
+#define PGML_ABI_VERSION 3
+
+#define PGML_CALLBACK_WRONG_THREAD (-2)
 
 typedef struct PgmlError
 {
@@ -103,7 +111,11 @@ typedef struct PgmlColumn
 
 typedef struct PgmlCallbacks
 {
+	/* the stable prefix: the same three fields at the same offsets in every ABI version from 3 on */
 	int32_t		abi_version;
+	int32_t		size;			/* sizeof(PgmlCallbacks) */
+	PgmlError  *error;			/* the pgml error of the current call (status 2) */
+	/* the callbacks, each guarded (pgml_shim.h) and refused off the backend's main thread */
 	int32_t		(*check_interrupts) (void);
 	int32_t		(*log) (int32_t level, const char *message);	/* 0 DEBUG1, 1 LOG, 2 INFO, 3 NOTICE, 4 WARNING */
 	int32_t		(*spi_execute) (const char *sql, int32_t nparams, const PgmlParam *params, int32_t read_only,
@@ -120,7 +132,6 @@ typedef struct PgmlCallbacks
 	int32_t		(*emit_row) (int32_t ncolumns, const char *const *values);	/* a result row, text form */
 	int32_t		(*watch_deployments) (void);	/* resolve pgml.deployments so its invalidations are seen */
 	const volatile uint64_t *deploy_generation;	/* bumped when pgml.deployments changes (transactional) */
-	PgmlError  *error;
 } PgmlCallbacks;
 
 typedef int32_t (*pgml_cs_init_fn) (PgmlCallbacks *callbacks);

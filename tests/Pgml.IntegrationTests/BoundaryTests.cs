@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Npgsql;
 using Pgml.IntegrationTests.Infrastructure;
 
@@ -46,6 +47,74 @@ public sealed class BoundaryTests(PgCluster cluster)
         Assert.DoesNotContain("   at ", e.MessageText);   // no .NET stack trace in the message
         Assert.Equal(pid, PgCluster.Scalar<int>(c, "SELECT pg_backend_pid()"));
         Assert.Equal("spun", PgCluster.Scalar<string>(c, "SELECT pgml._boundary_probe('spin', 0.01)"));
+    }
+
+    [Fact]
+    public void CallIntoPostgresFromAnotherThreadIsRefusedAndTheBackendLives()
+    {
+        using var c = cluster.Open();
+        int logStart = cluster.ServerLog().Length;
+        int pid = PgCluster.Scalar<int>(c, "SELECT pg_backend_pid()");
+        TrainSmallModel(c, "boundary thread");
+        var e = Assert.Throws<PostgresException>(() => PgCluster.Scalar<string>(c, "SELECT pgml._boundary_probe('other_thread')"));
+        Assert.Equal("38000", e.SqlState);   // a pgml error, never class XX: the connection stays open
+        Assert.Equal("pgml called PostgreSQL from a thread other than the backend's main thread", e.MessageText);
+        Assert.Contains("bug in pgml", e.Hint);
+        Assert.Contains("refused without touching PostgreSQL", e.Detail);
+        AssertHealthy(c, pid, "boundary thread");
+        AssertNoCrashInLog(cluster.ServerLog()[logStart..]);
+        Assert.DoesNotContain("probe: a notice from another thread", cluster.ServerLog()[logStart..]);   // refused, not logged
+    }
+
+    [Fact]
+    public void RefusedCallFailsTheStatementEvenWhenTheEngineSwallowsTheError()
+    {
+        using var c = cluster.Open();
+        int pid = PgCluster.Scalar<int>(c, "SELECT pg_backend_pid()");
+        TrainSmallModel(c, "boundary thread swallowed");
+        var e = Assert.Throws<PostgresException>(() => PgCluster.Scalar<string>(c, "SELECT pgml._boundary_probe('other_thread_swallowed')"));
+        Assert.Equal("38000", e.SqlState);
+        Assert.Equal("pgml called PostgreSQL from a thread other than the backend's main thread", e.MessageText);
+        Assert.Contains("the backend is unharmed", e.Detail);
+        AssertHealthy(c, pid, "boundary thread swallowed");
+    }
+
+    [Fact]
+    public void UnknownProbeKindListsEveryKind()
+    {
+        using var c = cluster.Open();
+        var e = Assert.Throws<PostgresException>(() => PgCluster.Scalar<string>(c, "SELECT pgml._boundary_probe('nonsense')"));
+        Assert.Equal("22023", e.SqlState);
+        foreach (var kind in new[] { "managed_exception", "null_reference", "sql_error", "spin", "sql_sleep", "other_thread", "other_thread_swallowed" })
+            Assert.Contains(kind, e.Hint);
+    }
+
+    [Theory]
+    [InlineData(4, 104, "pgml.so speaks ABI version 4 but pgml_engine.so speaks 3")]
+    [InlineData(3, 96, "pgml.so's callback table has 96 bytes but pgml_engine.so's has 104 (ABI version 3 on both)")]
+    public unsafe void EngineRefusesACallbackTableOfAnotherVersionOrSize(int version, int size, string message)
+    {
+        // What a user sees when pgml.so and pgml_engine.so come from different builds, without PostgreSQL: the
+        // installed engine's init export is handed a table with only the stable prefix (version, size, error) filled.
+        string engine = Path.Combine(ShimSqlStateTests.PgConfig("--pkglibdir"), "pgml_engine.so");
+        var init = (delegate* unmanaged<byte*, int>)NativeLibrary.GetExport(NativeLibrary.Load(engine), "pgml_cs_init");
+        byte* table = (byte*)NativeMemory.AllocZeroed(256);
+        byte* error = (byte*)NativeMemory.AllocZeroed(8 + 3 * 2048);   // PgmlError: sqlstate[8], message, detail, hint
+        try
+        {
+            *(int*)table = version;
+            *(int*)(table + 4) = size;
+            *(byte**)(table + 8) = error;
+            Assert.Equal(2, init(table));   // status 2: a pgml error, filled in
+            Assert.Equal("38000", Marshal.PtrToStringUTF8((nint)error));
+            Assert.Equal(message, Marshal.PtrToStringUTF8((nint)(error + 8)));
+            Assert.Contains("reinstall both", Marshal.PtrToStringUTF8((nint)(error + 8 + 2 * 2048)));
+        }
+        finally
+        {
+            NativeMemory.Free(table);
+            // error stays allocated: the engine keeps the pointer for the next report in this process
+        }
     }
 
     [Fact]
@@ -114,7 +183,22 @@ public sealed class BoundaryTests(PgCluster cluster)
     {
         using var c = cluster.Open();
         Assert.Equal("", PgCluster.Scalar<string>(c, "SHOW shared_preload_libraries"));
-        Assert.StartsWith("0.1.0 (xgboost", PgCluster.Scalar<string>(c, "SELECT pgml.version()"));
+        Assert.StartsWith("0.1.0 (xgboost", PgCluster.Scalar<string>(c, "SELECT pgml.version()"));   // VersionTests checks it against VERSION
+    }
+
+    private static void TrainSmallModel(NpgsqlConnection c, string project)
+    {
+        PgCluster.Exec(c, "CREATE TABLE IF NOT EXISTS boundary_small AS SELECT i::real AS x, (2 * i + 1)::real AS y FROM generate_series(0, 49) i");
+        PgCluster.Exec(c, $"SELECT * FROM pgml.train('{project}', 'regression', 'boundary_small', 'y', algorithm => 'linear')");
+    }
+
+    /// <summary>The same backend still answers plain SQL and predictions (with the model trained before the probe).</summary>
+    private static void AssertHealthy(NpgsqlConnection c, int pid, string project)
+    {
+        Assert.Equal(pid, PgCluster.Scalar<int>(c, "SELECT pg_backend_pid()"));
+        Assert.Equal(1, PgCluster.Scalar<int>(c, "SELECT 1"));
+        Assert.Equal(21f, PgCluster.Scalar<float>(c, $"SELECT pgml.predict('{project}', ARRAY[10]::real[])"), 0.01f);
+        Assert.Equal("spun", PgCluster.Scalar<string>(c, "SELECT pgml._boundary_probe('spin', 0.01)"));
     }
 
     private void AssertNoCrashInLog(string? log = null)

@@ -1,4 +1,4 @@
--- pgml 0.1.0: machine learning inside PostgreSQL (PostgresML-compatible SQL, engine in C# NativeAOT).
+-- pgml: machine learning inside PostgreSQL (PostgresML-compatible SQL, engine in C# NativeAOT).
 
 -- ---------------------------------------------------------------- enums (PostgresML's names and order)
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Reflection;
 using System.Runtime.InteropServices;
 using Pgml.Extension.Prediction;
 
@@ -6,7 +7,10 @@ namespace Pgml.Extension.Api;
 
 internal static class Info
 {
-    public const string ExtensionVersion = "0.1.0";
+    /// <summary>The release, from the repository's VERSION file through the assembly's informational version (the
+    /// same file gives the control file its default_version).</summary>
+    public static readonly string ExtensionVersion =
+        typeof(Info).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
     public static string Version() =>
         $"{ExtensionVersion} (xgboost {Engine.XGBoost.XGBoostInfo.Version}, {RuntimeInformation.FrameworkDescription}, NativeAOT)";

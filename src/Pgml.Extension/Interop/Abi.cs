@@ -91,12 +91,21 @@ internal unsafe struct PgmlColumn
     public byte* Name;
 }
 
+/// <summary>
+/// The callback table the shim hands over at load. Its first three fields (version, size, error) sit at the same
+/// offsets in every ABI version from 3 on, so a mismatch of either version or size can be reported (Pg.Init).
+/// </summary>
 [StructLayout(LayoutKind.Sequential)]
 internal unsafe struct PgmlCallbacks
 {
-    public const int AbiVersion = 2;
+    public const int AbiVersion = 3;
+
+    /// <summary>The first ABI version with the stable prefix (version, size, error).</summary>
+    public const int FirstVersionWithPrefix = 3;
 
     public int Version;
+    public int Size;
+    public PgmlError* Error;
     public delegate* unmanaged<int> CheckInterrupts;
     public delegate* unmanaged<int, byte*, int> Log;
     public delegate* unmanaged<byte*, int, PgmlParam*, int, long, long*, int> SpiExecute;
@@ -108,5 +117,14 @@ internal unsafe struct PgmlCallbacks
     public delegate* unmanaged<int, byte**, int> EmitRow;
     public delegate* unmanaged<int> WatchDeployments;
     public ulong* DeployGeneration;
-    public PgmlError* Error;
+}
+
+/// <summary>What a callback returns (pgml_abi.h): 0 ok, or one of these.</summary>
+internal static class CallbackStatus
+{
+    /// <summary>A PostgreSQL error was caught and is pending on the C side.</summary>
+    public const int PostgresError = -1;
+
+    /// <summary>Refused: called from a thread other than the backend's main one; PostgreSQL was not touched.</summary>
+    public const int WrongThread = -2;
 }

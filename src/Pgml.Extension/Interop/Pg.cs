@@ -6,7 +6,8 @@ namespace Pgml.Extension.Interop;
 
 /// <summary>
 /// The managed side of the boundary: the callbacks the shim handed over, and the translation of exceptions into
-/// status codes. Only the backend's main thread may call anything here.
+/// status codes. Only the backend's main thread may call anything here: the shim refuses a callback from any other
+/// thread, untouched, and <see cref="Check"/> turns the refusal into a pgml error.
 /// </summary>
 internal static unsafe class Pg
 {
@@ -14,20 +15,41 @@ internal static unsafe class Pg
 
     public static ref readonly PgmlCallbacks Callbacks => ref _cb;
 
+    /// <summary>
+    /// Takes the shim's callback table, refusing one of another ABI version or size: a mismatched struct would make
+    /// every later callback jump through the wrong pointer. The error record sits in the table's stable prefix, so
+    /// the refusal reaches the user as a pgml error (38000) from any shim of ABI 3 or later.
+    /// </summary>
     public static void Init(PgmlCallbacks* cb)
     {
-        if (cb->Version != PgmlCallbacks.AbiVersion)
-            throw new PgmlException(SqlState.ExternalRoutineException,
-                $"pgml.so speaks ABI version {cb->Version} but pgml_engine.so speaks {PgmlCallbacks.AbiVersion}",
-                "pgml.so and pgml_engine.so come from different builds; reinstall both.");
+        if (cb->Version >= PgmlCallbacks.FirstVersionWithPrefix)
+            _cb.Error = cb->Error;
+        string? mismatch = AbiMismatch(cb->Version, cb->Version == PgmlCallbacks.AbiVersion ? cb->Size : 0);
+        if (mismatch != null)
+            throw new PgmlException(SqlState.ExternalRoutineException, mismatch,
+                "pgml.so and pgml_engine.so come from different builds; reinstall both (make install).");
         _cb = *cb;
         NativeLibraries.Register();
     }
 
+    /// <summary>Why a callback table of this version and size cannot be used, or null. The size is read only when
+    /// the version matches (an older table may not have the field).</summary>
+    internal static string? AbiMismatch(int version, int size)
+    {
+        if (version != PgmlCallbacks.AbiVersion)
+            return $"pgml.so speaks ABI version {version} but pgml_engine.so speaks {PgmlCallbacks.AbiVersion}";
+        if (size != sizeof(PgmlCallbacks))
+            return $"pgml.so's callback table has {size} bytes but pgml_engine.so's has {sizeof(PgmlCallbacks)} (ABI version {version} on both)";
+        return null;
+    }
+
+    /// <summary>The message of a callback refused off the backend's main thread (the shim's PGML_WRONG_THREAD_MESSAGE).</summary>
+    public const string WrongThreadMessage = "pgml called PostgreSQL from a thread other than the backend's main thread";
+
     /// <summary>Runs PostgreSQL's CHECK_FOR_INTERRUPTS: throws when a cancel, timeout or terminate is pending.</summary>
     public static void CheckForInterrupts()
     {
-        if (_cb.CheckInterrupts() != 0) throw new PgException();
+        Check(_cb.CheckInterrupts());
     }
 
     public static ulong DeployGeneration => *_cb.DeployGeneration;
@@ -44,8 +66,13 @@ internal static unsafe class Pg
 
     public static void Notice(string message) => Log(Level.Notice, message);
 
+    /// <summary>Turns a callback's status into an exception: a pending PostgreSQL error, or a refused call.</summary>
     internal static void Check(int rc)
     {
+        if (rc == CallbackStatus.WrongThread)
+            throw new PgmlException(SqlState.ExternalRoutineException, WrongThreadMessage,
+                "This is a bug in pgml; please report it with the statement that caused it.",
+                $"Only the backend's main thread may call into PostgreSQL; this was managed thread {Environment.CurrentManagedThreadId}. The call was refused without touching PostgreSQL.");
         if (rc < 0) throw new PgException();
     }
 
