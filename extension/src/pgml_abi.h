@@ -21,7 +21,7 @@
 
 #include <stdint.h>
 
-#define PGML_ABI_VERSION 3
+#define PGML_ABI_VERSION 4
 
 #define PGML_CALLBACK_WRONG_THREAD (-2)
 
@@ -118,8 +118,8 @@ typedef struct PgmlCallbacks
 	/* the callbacks, each guarded (pgml_shim.h) and refused off the backend's main thread */
 	int32_t		(*check_interrupts) (void);
 	int32_t		(*log) (int32_t level, const char *message);	/* 0 DEBUG1, 1 LOG, 2 INFO, 3 NOTICE, 4 WARNING */
-	int32_t		(*spi_execute) (const char *sql, int32_t nparams, const PgmlParam *params, int32_t read_only,
-								int64_t max_rows, int64_t *processed);
+	int32_t		(*spi_execute) (const char *sql, int32_t nparams, const PgmlParam *params, int64_t max_rows,
+								int64_t *processed);
 	int32_t		(*spi_value) (int64_t row, int32_t column, const char **data, int32_t *length, int32_t *isnull);
 	int32_t		(*cursor_open) (const char *sql, int32_t nparams, const PgmlParam *params, void **portal);
 	/* decodes each column as described, into row-major feature and label buffers; NULL becomes NaN */

@@ -107,8 +107,8 @@ extern int32_t cb_log(int32_t level, const char *message);
 
 /* ---------------------------------------------------------------- SPI (pgml_spi.c) */
 
-extern int32_t cb_spi_execute(const char *sql, int32_t nparams, const PgmlParam *params, int32_t read_only,
-							  int64_t max_rows, int64_t *processed);
+extern int32_t cb_spi_execute(const char *sql, int32_t nparams, const PgmlParam *params, int64_t max_rows,
+							  int64_t *processed);
 extern int32_t cb_spi_value(int64_t row, int32_t column, const char **data, int32_t *length, int32_t *isnull);
 extern int32_t cb_cursor_open(const char *sql, int32_t nparams, const PgmlParam *params, void **portal);
 extern int32_t cb_cursor_fetch(void *portal, int64_t max_rows, int32_t ncolumns, const PgmlColumn *columns,

@@ -101,8 +101,7 @@ free_params(SpiArgs *a, int32_t nparams, const PgmlParam *params)
 }
 
 int32_t
-cb_spi_execute(const char *sql, int32_t nparams, const PgmlParam *params, int32_t read_only,
-			   int64_t max_rows, int64_t *processed)
+cb_spi_execute(const char *sql, int32_t nparams, const PgmlParam *params, int64_t max_rows, int64_t *processed)
 {
 	*processed = 0;
 	{
@@ -114,7 +113,8 @@ cb_spi_execute(const char *sql, int32_t nparams, const PgmlParam *params, int32_
 			if (SPI_tuptable)
 				SPI_freetuptable(SPI_tuptable);
 			a = convert_params(nparams, params);
-			ret = SPI_execute_with_args(sql, nparams, a.types, a.values, a.nulls, read_only != 0, max_rows);
+			/* never SPI's read-only mode: a read-only query would not see this call's own writes */
+			ret = SPI_execute_with_args(sql, nparams, a.types, a.values, a.nulls, false, max_rows);
 			if (ret < 0)
 				pgml_internal_error("pgml: SPI_execute failed: %s", SPI_result_code_string(ret));
 			*processed = (int64_t) SPI_processed;

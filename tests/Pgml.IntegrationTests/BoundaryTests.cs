@@ -89,10 +89,28 @@ public sealed class BoundaryTests(PgCluster cluster)
             Assert.Contains(kind, e.Hint);
     }
 
-    [Theory]
-    [InlineData(4, 104, "pgml.so speaks ABI version 4 but pgml_engine.so speaks 3")]
-    [InlineData(3, 96, "pgml.so's callback table has 96 bytes but pgml_engine.so's has 104 (ABI version 3 on both)")]
-    public unsafe void EngineRefusesACallbackTableOfAnotherVersionOrSize(int version, int size, string message)
+    /// <summary>PGML_ABI_VERSION as pgml_abi.h defines it (the version of the build under test).</summary>
+    private static int AbiVersion()
+    {
+        string header = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "../../../../../extension/src/pgml_abi.h"));
+        return int.Parse(System.Text.RegularExpressions.Regex.Match(header, @"#define PGML_ABI_VERSION (\d+)").Groups[1].Value);
+    }
+
+    [Fact]
+    public void EngineRefusesACallbackTableOfAnotherVersion()
+    {
+        int v = AbiVersion();
+        InitWithTable(v + 1, 104, $"pgml.so speaks ABI version {v + 1} but pgml_engine.so speaks {v}");
+    }
+
+    [Fact]
+    public void EngineRefusesACallbackTableOfAnotherSize()
+    {
+        int v = AbiVersion();
+        InitWithTable(v, 96, $"pgml.so's callback table has 96 bytes but pgml_engine.so's has 104 (ABI version {v} on both)");
+    }
+
+    private static unsafe void InitWithTable(int version, int size, string message)
     {
         // What a user sees when pgml.so and pgml_engine.so come from different builds, without PostgreSQL: the
         // installed engine's init export is handed a table with only the stable prefix (version, size, error) filled.

@@ -98,7 +98,7 @@ internal unsafe struct PgmlColumn
 [StructLayout(LayoutKind.Sequential)]
 internal unsafe struct PgmlCallbacks
 {
-    public const int AbiVersion = 3;
+    public const int AbiVersion = 4;
 
     /// <summary>The first ABI version with the stable prefix (version, size, error).</summary>
     public const int FirstVersionWithPrefix = 3;
@@ -108,7 +108,7 @@ internal unsafe struct PgmlCallbacks
     public PgmlError* Error;
     public delegate* unmanaged<int> CheckInterrupts;
     public delegate* unmanaged<int, byte*, int> Log;
-    public delegate* unmanaged<byte*, int, PgmlParam*, int, long, long*, int> SpiExecute;
+    public delegate* unmanaged<byte*, int, PgmlParam*, long, long*, int> SpiExecute;
     public delegate* unmanaged<long, int, byte**, int*, int*, int> SpiValue;
     public delegate* unmanaged<byte*, int, PgmlParam*, nint*, int> CursorOpen;
     public delegate* unmanaged<nint, long, int, PgmlColumn*, int, float*, int, float*, long*, int> CursorFetch;

@@ -55,7 +55,7 @@ internal static unsafe class Spi
         using var p = new NativeParams(args);
         long processed;
         _lastRows = 0;
-        Pg.Check(Pg.Callbacks.SpiExecute(s.Pointer, args.Length, p.Pointer, 0, maxRows, &processed));
+        Pg.Check(Pg.Callbacks.SpiExecute(s.Pointer, args.Length, p.Pointer, maxRows, &processed));
         _lastRows = processed;
         return processed;
     }
