@@ -23,13 +23,14 @@ public class ElasticNetTests
     {
         using var data = LinearTestData.From(SyntheticData.Regression(500, 8, seed: 31, noise: 0.3));
         string json = $$"""{"alpha": {{alpha}}, "positive": {{(positive ? "true" : "false")}}, "fit_intercept": {{(fitIntercept ? "true" : "false")}}{{(algorithm == "lasso" ? "" : $", \"l1_ratio\": {l1Ratio}")}}}""";
-        var p = data.Fit(algorithm, json);
+        var fit = ((ElasticNetAlgorithm)Pgml.Engine.Algorithms.AlgorithmRegistry.Find(algorithm, data.Task)).Fit(json, data.TrainingSet());
+        var p = fit.Model;
         var s = algorithm == "lasso"
             ? data.Sklearn("sklearn.linear_model.Lasso", new { alpha, positive, fit_intercept = fitIntercept }, "coef_", "intercept_", "n_iter_")
             : data.Sklearn("sklearn.linear_model.ElasticNet", new { alpha, l1_ratio = l1Ratio, positive, fit_intercept = fitIntercept }, "coef_", "intercept_", "n_iter_");
         Close.Vector(s["coef_"].Flat(), p.Coefficients(0), SameIterates);
         Close.Vector(s["intercept_"].Flat(), p.Intercepts, SameIterates, floor: 1);
-        Assert.Equal((int)s["n_iter_"].Scalar(), ElasticNetAlgorithm.Iterations);
+        Assert.Equal((int)s["n_iter_"].Scalar(), fit.Iterations);
         if (positive) Assert.All(p.Coefficients(0).ToArray(), w => Assert.True(w >= 0));
     }
 

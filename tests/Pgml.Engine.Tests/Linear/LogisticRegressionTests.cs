@@ -69,7 +69,7 @@ public class LogisticRegressionTests
     public void Max_iter_bounds_the_iterations()
     {
         using var data = LinearTestData.From(SyntheticData.Classification(300, 4, 3, seed: 44, spread: 3));
-        data.Fit("linear", """{"max_iter": 3}""");
-        Assert.Equal(3, LogisticRegression.Iterations);
+        var fit = LinearAlgorithm.Fit("""{"max_iter": 3}""", data.TrainingSet());
+        Assert.Equal(3, fit.Iterations);
     }
 }
