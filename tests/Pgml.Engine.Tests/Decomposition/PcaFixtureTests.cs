@@ -1,9 +1,7 @@
 using System.Runtime.CompilerServices;
 using Pgml.Engine.Decomposition;
 using Pgml.Engine.Models;
-using Pgml.Engine.Tests.Algorithms;
 using Pgml.Engine.Tests.Neighbors;
-using Pgml.Engine.Tests.TestData;
 using Xunit;
 
 namespace Pgml.Engine.Tests.Decomposition;

@@ -4,7 +4,6 @@ using Pgml.Engine.Algorithms;
 using Pgml.Engine.Data;
 using Pgml.Engine.Forest;
 using Pgml.Engine.Models;
-using Pgml.Engine.Tests.TestData;
 using Xunit;
 using Xunit.Abstractions;
 

@@ -3,7 +3,6 @@ using Pgml.Engine.Algorithms;
 using Pgml.Engine.Data;
 using Pgml.Engine.Linear;
 using Pgml.Engine.Models;
-using Pgml.Engine.Tests.TestData;
 using Xunit;
 using Xunit.Abstractions;
 

@@ -1,8 +1,6 @@
 using System.Runtime.CompilerServices;
 using Pgml.Engine.Models;
 using Pgml.Engine.Neighbors;
-using Pgml.Engine.Tests.Algorithms;
-using Pgml.Engine.Tests.TestData;
 using Xunit;
 
 namespace Pgml.Engine.Tests.Neighbors;

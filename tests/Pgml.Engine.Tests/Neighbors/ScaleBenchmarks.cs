@@ -3,7 +3,6 @@ using Pgml.Engine.Algorithms;
 using Pgml.Engine.Data;
 using Pgml.Engine.Models;
 using Pgml.Engine.Neighbors;
-using Pgml.Engine.Tests.TestData;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -19,24 +18,22 @@ public class ScaleBenchmarks(ITestOutputHelper output)
 {
     private const int Rows = 1_000_000, Features = 10;
 
+    /// <summary>8 Gaussian blobs (spread 1.5) written straight into a native matrix; y = Σ (j + 1)·x_j for knn's regression.</summary>
     private static unsafe (NativeMatrix X, float[] Y) Blobs()
     {
-        var rng = new Random(1);
-        var centres = Enumerable.Range(0, 8).Select(_ => Enumerable.Range(0, Features).Select(_ => rng.NextDouble() * 10 - 5).ToArray()).ToArray();
         var x = new NativeMatrix(Features, Rows);
         float* p = x.Reserve(Rows);
         var y = new float[Rows];
-        for (int i = 0; i < Rows; i++)
+        long i = 0;
+        foreach (var (_, row) in SyntheticData.BlobRows(Rows, Features, 8, seed: 1, spread: 1.5))
         {
-            int c = i % 8;
             double sum = 0;
             for (int j = 0; j < Features; j++)
             {
-                double v = centres[c][j] + 1.5 * OwnedTrainingSet.Gaussian(rng);
-                p[(long)i * Features + j] = (float)v;
-                sum += v * (j + 1);
+                p[i * Features + j] = row[j];
+                sum += row[j] * (j + 1.0);
             }
-            y[i] = (float)sum;
+            y[i++] = (float)sum;
         }
         x.Commit(Rows);
         return (x, y);

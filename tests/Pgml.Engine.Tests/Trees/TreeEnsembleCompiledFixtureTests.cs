@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using Pgml.Engine.Tests.TestData;
 using Pgml.Engine.Trees;
 using Pgml.Engine.XGBoost;
 using Xunit;
