@@ -19,7 +19,7 @@ run_dotnet() {
     p=$(sed -nE 's/.*Passed: +([0-9]+).*/\1/p' <<<"$line"); f=$(sed -nE 's/.*Failed: +([0-9]+).*/\1/p' <<<"$line")
     s=$(sed -nE 's/.*Skipped: +([0-9]+).*/\1/p' <<<"$line")
     if [ -z "$p" ] || [ -z "$s" ]; then echo "   (no test summary: build or run failure)"; tail -20 "$log"; status=1; f=1; p=0; s=0; fi
-    [ "$s" = 0 ] || grep -E '^\s*\[SKIP\]|^\s*Skipped ' "$log" | sed 's/^ */   skipped: /' | head -40 || true
+    [ "$s" = 0 ] || grep -E '^\s*Skipped ' "$log" | sed -E 's/^\s*Skipped /   skipped: /' | head -40 || true
     passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
     [ "$f" = 0 ] || status=1
     rm -f "$log"
