@@ -1,21 +1,26 @@
 #!/usr/bin/env bash
 # Runs every test: the engine's unit tests (no database), the integration tests (Npgsql against a cluster their
-# fixture creates), and the pg_regress suite against the private cluster (make test starts it). Prints one summary.
+# fixture creates), and the pg_regress suite against the private cluster (make test starts it). Prints one summary:
+# "tests: N passed, N failed, N skipped", where passed counts only tests that ran (an opt-in test, e.g. a benchmark
+# whose environment variable is unset, is reported by xunit as skipped and counted there).
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$PGML_ROOT"
-passed=0 failed=0 status=0
+passed=0 failed=0 skipped=0 status=0
 
 run_dotnet() {
     local project=$1 log
     log=$(mktemp)
     echo "==> $project"
     dotnet test "$project" -c Release -nologo 2>&1 | tee "$log" | grep -E '^\s*(Failed|Passed!|Failed!)|\[FAIL\]|Error Message|^\s+(Assert|Expected|Actual)' || true
-    local line p f
+    local line p f s
+    # dotnet test's summary: "Passed!  - Failed: 0, Passed: N, Skipped: K, Total: T, Duration: ..."
     line=$(grep -E '(Passed|Failed)!' "$log" | tail -1)
     p=$(sed -nE 's/.*Passed: +([0-9]+).*/\1/p' <<<"$line"); f=$(sed -nE 's/.*Failed: +([0-9]+).*/\1/p' <<<"$line")
-    if [ -z "$p" ]; then echo "   (no test summary: build or run failure)"; tail -20 "$log"; status=1; f=1; p=0; fi
-    passed=$((passed + p)); failed=$((failed + f))
+    s=$(sed -nE 's/.*Skipped: +([0-9]+).*/\1/p' <<<"$line")
+    if [ -z "$p" ] || [ -z "$s" ]; then echo "   (no test summary: build or run failure)"; tail -20 "$log"; status=1; f=1; p=0; s=0; fi
+    [ "$s" = 0 ] || grep -E '^\s*Skipped ' "$log" | sed -E 's/^\s*Skipped /   skipped: /' | head -40 || true
+    passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
     [ "$f" = 0 ] || status=1
     rm -f "$log"
 }
@@ -62,8 +67,11 @@ if [ "${PGML_SKIP_BENCH:-0}" != 1 ]; then
         failed=$((failed + 1)); status=1
     fi
     rm -rf "$out" "$out.log"
+else
+    echo "==> benchmark harness: skipped (PGML_SKIP_BENCH=1)"
+    skipped=$((skipped + 1))
 fi
 
 echo
-echo "tests: $passed passed, $failed failed"
+echo "tests: $passed passed, $failed failed, $skipped skipped"
 exit $status

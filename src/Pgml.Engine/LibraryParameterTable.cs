@@ -1,66 +1,94 @@
 using System.Globalization;
 using System.Text.Json;
+using Pgml.Engine.Algorithms;
 
 namespace Pgml.Engine;
 
-internal enum LibraryParameterKind { Number, Integer, String, Boolean, MonotoneConstraints, InteractionConstraints }
-
-/// <summary>One parameter a native library accepts: its canonical name, aliases, JSON type and range.</summary>
-internal sealed record LibraryParameterSpec(
-    string Name, LibraryParameterKind Kind, string[] Aliases,
-    double Min = double.NegativeInfinity, bool MinExclusive = false,
-    double Max = double.PositiveInfinity, bool MaxExclusive = false,
-    string[]? Choices = null);
-
 /// <summary>
-/// The parameter table of a native library (XGBoost, LightGBM): names and aliases, and the checks and messages for
-/// scalar values, rendered as the text the library's own parameter parser reads. Library-specific syntaxes
-/// (constraints) stay with each library.
+/// The parameter table of a native library (XGBoost, LightGBM) on the shared <see cref="ParameterTable"/>: its
+/// wording of the refusals, and scalar values rendered as the text the library's own parameter parser reads. What
+/// differs between the libraries comes in as arguments: the keys pgml derives from the data, the boolean spelling,
+/// the example values, and the hook that converts the library's special keys (constraint syntaxes).
 /// </summary>
 /// <param name="library">The library's name in messages ("XGBoost").</param>
 /// <param name="derivedKeys">Keys pgml sets from the data (the class count), refused with that reason.</param>
 /// <param name="trueText">How the library writes a boolean true (XGBoost "1", LightGBM "true"); false likewise.</param>
 /// <param name="numberExample">An example number and integer for the type hints ("0.3", "6").</param>
-internal sealed class LibraryParameterTable(string library, IReadOnlyList<LibraryParameterSpec> specs, string[] derivedKeys,
-    string trueText, string falseText, string numberExample, string integerExample)
+/// <param name="exampleHint">The hint for text that is not a JSON object.</param>
+/// <param name="namesCanonicalWhenGivenTwice">Whether "given twice under two names" names the canonical parameter.</param>
+/// <param name="special">Converts a value of a <see cref="HyperparameterType.Special"/> spec (key, spec, value).</param>
+internal sealed class LibraryParameterTable(string library, IReadOnlyList<HyperparameterSpec> specs, string[] derivedKeys,
+    string trueText, string falseText, string numberExample, string integerExample, string exampleHint,
+    bool namesCanonicalWhenGivenTwice, Func<LibraryParameterTable, string, HyperparameterSpec, JsonElement, string> special)
+    : IParameterDialect<string>
 {
-    private readonly Dictionary<string, LibraryParameterSpec> _byKey = Index(specs);
+    private readonly ParameterTable _table = new(specs);
+
+    public static HyperparameterSpec Number(string name, string[] aliases, double min = double.NegativeInfinity, bool minExclusive = false,
+        double max = double.PositiveInfinity, bool maxExclusive = false) =>
+        new(name, HyperparameterType.Number, null, min, minExclusive, max, maxExclusive, Aliases: aliases);
+
+    public static HyperparameterSpec Integer(string name, string[] aliases, double min = double.NegativeInfinity, double max = double.PositiveInfinity) =>
+        new(name, HyperparameterType.Integer, null, min, false, max, Aliases: aliases);
+
+    /// <summary>A string, any or one of <paramref name="choices"/>.</summary>
+    public static HyperparameterSpec String(string name, string[] aliases, string[]? choices = null) =>
+        new(name, HyperparameterType.String, null, Choices: choices, Aliases: aliases);
+
+    public static HyperparameterSpec Boolean(string name, string[] aliases) => new(name, HyperparameterType.Boolean, null, Aliases: aliases);
+
+    /// <summary>A key in the library's own syntax, converted by the table's special hook.</summary>
+    public static HyperparameterSpec Special(string name, string[] aliases) => new(name, HyperparameterType.Special, null, Aliases: aliases);
 
     /// <summary>Every accepted key, canonical names and aliases, sorted.</summary>
-    public IReadOnlyList<string> ValidKeys => _validKeys ??= [.. _byKey.Keys.Order(StringComparer.Ordinal)];
-    private string[]? _validKeys;
+    public IReadOnlyList<string> ValidKeys => _table.SortedKeys;
 
-    public IReadOnlyList<LibraryParameterSpec> Specs => specs;
+    public IReadOnlyList<HyperparameterSpec> Specs => specs;
 
-    /// <summary>The key's spec, or an error naming the valid keys (and the closest one).</summary>
-    public LibraryParameterSpec Find(string key)
+    /// <summary>The keys given, in order, with their values as the library's text.</summary>
+    public IEnumerable<ParsedParameter<string>> Parse(string json) => _table.Parse(json, this);
+
+    public InvalidParameterException NotJson(JsonException e) =>
+        new($"{library} hyperparameters are not valid JSON: {e.Message}", exampleHint);
+
+    public InvalidParameterException NotAnObject(JsonElement root) =>
+        new($"{library} hyperparameters must be a JSON object, got {ParameterText.Describe(root)}", exampleHint);
+
+    /// <summary>An error naming the valid keys (and the closest one), or why a derived key cannot be set.</summary>
+    public InvalidParameterException Unknown(string key)
     {
-        if (_byKey.TryGetValue(key, out var spec)) return spec;
         string all = string.Join(", ", ValidKeys);
         if (derivedKeys.Contains(key))
-            throw new InvalidParameterException(
+            return new InvalidParameterException(
                 $"{library} hyperparameter \"{key}\" cannot be set: it is taken from the number of classes in the training data",
                 $"Remove it. Valid hyperparameters: {all}.");
         string? close = ParameterText.Closest(key, ValidKeys);
-        throw new InvalidParameterException(
+        return new InvalidParameterException(
             $"unknown {library} hyperparameter \"{key}\"" + (close is null ? "" : $" (did you mean \"{close}\"?)"),
             $"Valid hyperparameters: {all}.");
     }
 
-    /// <summary>Checks a number, integer, string or boolean against its spec and renders it as the library expects.</summary>
-    public string ConvertScalar(string key, LibraryParameterSpec spec, JsonElement value)
+    public InvalidParameterException GivenTwice(string earlier, string key, HyperparameterSpec spec) =>
+        new(earlier == key
+                ? $"{library} hyperparameter \"{key}\" is given twice"
+                : $"{library} hyperparameters \"{earlier}\" and \"{key}\" are the same parameter" +
+                  (namesCanonicalWhenGivenTwice ? $" ({spec.Name})" : "") + ", given twice",
+            "Keep only one of them.");
+
+    /// <summary>Checks a value against its spec and renders it as the library expects; special keys go to the hook.</summary>
+    public string Convert(string key, HyperparameterSpec spec, JsonElement value)
     {
-        switch (spec.Kind)
+        switch (spec.Type)
         {
-            case LibraryParameterKind.Number:
+            case HyperparameterType.Number:
             {
                 if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out double d) || !double.IsFinite(d))
                     throw WrongType(key, "a number", value, numberExample);
-                CheckRange(key, spec, d, value);
+                if (!spec.InRange(d)) throw OutOfRange(key, spec, value);
                 // shortest round-trip text, as Python's str(float) gives the library; its parser reads "1E-05" as well
                 return d.ToString("R", CultureInfo.InvariantCulture);
             }
-            case LibraryParameterKind.Integer:
+            case HyperparameterType.Integer:
             {
                 // jsonb keeps 4.0 as written, so integral numbers in any notation are accepted.
                 if (value.ValueKind != JsonValueKind.Number)
@@ -72,29 +100,31 @@ internal sealed class LibraryParameterTable(string library, IReadOnlyList<Librar
                     if (d < spec.Min || d > spec.Max) throw OutOfRange(key, spec, value);
                     n = (long)d;
                 }
-                CheckRange(key, spec, n, value);
+                if (!spec.InRange(n)) throw OutOfRange(key, spec, value);
                 return n.ToString(CultureInfo.InvariantCulture);
             }
-            case LibraryParameterKind.String:
+            case HyperparameterType.String:
             {
                 if (value.ValueKind != JsonValueKind.String)
                     throw WrongType(key, "a string", value, "\"value\"");
                 string s = value.GetString()!;
-                if (spec.Choices is not null && !spec.Choices.Contains(s))
+                if (!spec.Allows(s))
                     throw new InvalidParameterException(
-                        $"{library} hyperparameter \"{key}\" must be one of {string.Join(", ", spec.Choices)}; got \"{ParameterText.Shorten(s)}\"",
-                        $"Use one of: {string.Join(", ", spec.Choices)}.");
+                        $"{library} hyperparameter \"{key}\" must be one of {string.Join(", ", spec.Choices!)}; got \"{ParameterText.Shorten(s)}\"",
+                        $"Use one of: {string.Join(", ", spec.Choices!)}.");
                 return s;
             }
-            case LibraryParameterKind.Boolean:
+            case HyperparameterType.Boolean:
                 return value.ValueKind switch
                 {
                     JsonValueKind.True => trueText,
                     JsonValueKind.False => falseText,
                     _ => throw WrongType(key, "a boolean", value, "true"),
                 };
+            case HyperparameterType.Special:
+                return special(this, key, spec, value);
             default:
-                throw new InvalidOperationException($"{spec.Kind} is not a scalar kind; the library's own parser handles it");
+                throw new InvalidOperationException($"{spec.Type} is a type of pgml's algorithms; a native library's table does not use it");
         }
     }
 
@@ -102,17 +132,10 @@ internal sealed class LibraryParameterTable(string library, IReadOnlyList<Librar
         new($"{library} hyperparameter \"{key}\" must be {expected}; got {ParameterText.Describe(value)}",
             $"Write it as e.g. {{\"{key}\": {example}}}, or remove it to use the default.");
 
-    private void CheckRange(string key, LibraryParameterSpec spec, double d, JsonElement value)
+    private InvalidParameterException OutOfRange(string key, HyperparameterSpec spec, JsonElement value)
     {
-        bool tooLow = spec.MinExclusive ? d <= spec.Min : d < spec.Min;
-        bool tooHigh = spec.MaxExclusive ? d >= spec.Max : d > spec.Max;
-        if (tooLow || tooHigh) throw OutOfRange(key, spec, value);
-    }
-
-    private InvalidParameterException OutOfRange(string key, LibraryParameterSpec spec, JsonElement value)
-    {
-        string type = spec.Kind == LibraryParameterKind.Integer ? "an integer" : "a number";
-        bool int32 = spec.Kind == LibraryParameterKind.Integer && spec.Min <= int.MinValue && spec.Max >= int.MaxValue;
+        string type = spec.Type == HyperparameterType.Integer ? "an integer" : "a number";
+        bool int32 = spec.Type == HyperparameterType.Integer && spec.Min <= int.MinValue && spec.Max >= int.MaxValue;
         bool noLow = double.IsNegativeInfinity(spec.Min), noHigh = double.IsPositiveInfinity(spec.Max);
         string low = Bound(spec.Min), high = Bound(spec.Max);
         string range = int32 ? "that fits in 32 bits" : (noLow, noHigh) switch
@@ -128,15 +151,4 @@ internal sealed class LibraryParameterTable(string library, IReadOnlyList<Librar
 
     private static string Bound(double d) =>
         d >= long.MaxValue || d <= long.MinValue ? d.ToString("E3", CultureInfo.InvariantCulture) : d.ToString("R", CultureInfo.InvariantCulture);
-
-    private static Dictionary<string, LibraryParameterSpec> Index(IReadOnlyList<LibraryParameterSpec> specs)
-    {
-        var index = new Dictionary<string, LibraryParameterSpec>(StringComparer.Ordinal);
-        foreach (var spec in specs)
-        {
-            index.Add(spec.Name, spec);
-            foreach (string alias in spec.Aliases) index.Add(alias, spec);
-        }
-        return index;
-    }
 }

@@ -3,20 +3,34 @@ using System.Text.Json;
 
 namespace Pgml.Engine.Algorithms;
 
-public enum HyperparameterType { Number, Integer, Boolean, Choice, NumberOrChoice, CountOrFraction }
+/// <summary>
+/// The types of hyperparameter. <see cref="String"/> (any string, or one of <see cref="HyperparameterSpec.Choices"/>
+/// in a native library's wording) and <see cref="Special"/> (a native library's own syntax, e.g. constraints, which
+/// the library's parser converts) are used by the native libraries' tables; the others by pgml's algorithms.
+/// </summary>
+public enum HyperparameterType { Number, Integer, Boolean, Choice, NumberOrChoice, CountOrFraction, String, Special }
 
 /// <summary>
-/// One accepted hyperparameter: scikit-learn's name, type, default and valid range. A null default means the key may
-/// be JSON null (scikit-learn's None, e.g. max_depth or random_state). <see cref="Ignored"/> keys are accepted for
+/// One accepted hyperparameter, of pgml's own algorithms (scikit-learn's names) or of a native library (XGBoost's or
+/// LightGBM's names, with their <see cref="Aliases"/>): its name, type, default and valid range. For pgml's
+/// algorithms a null default means the key may be JSON null (scikit-learn's None, e.g. max_depth or random_state);
+/// the native libraries keep their own defaults, so their specs have none. <see cref="Ignored"/> keys are accepted for
 /// compatibility and have no effect (n_jobs, verbose); their JSON text is kept (<see cref="Hyperparameters.Get"/>) so
-/// that an algorithm can refuse a value other than the default.
+/// that an algorithm can refuse a value other than the default. One table and parse skeleton serve every family
+/// (<see cref="ParameterTable"/>).
 /// </summary>
 public sealed record HyperparameterSpec(
     string Name, HyperparameterType Type, object? Default,
     double Min = double.NegativeInfinity, bool MinExclusive = false,
     double Max = double.PositiveInfinity, bool MaxExclusive = false,
-    IReadOnlyList<string>? Choices = null, bool Ignored = false)
+    IReadOnlyList<string>? Choices = null, bool Ignored = false, IReadOnlyList<string>? Aliases = null)
 {
+    /// <summary>Within [Min, Max], each bound inclusive or exclusive as the spec says.</summary>
+    public bool InRange(double v) => (MinExclusive ? v > Min : v >= Min) && (MaxExclusive ? v < Max : v <= Max);
+
+    /// <summary>A string value this spec accepts: one of its choices (any string when it has none).</summary>
+    public bool Allows(string value) => Choices is null || Choices.Contains(value);
+
     public static HyperparameterSpec Number(string name, double? @default, double min = double.NegativeInfinity, bool minExclusive = false,
         double max = double.PositiveInfinity, bool maxExclusive = false) =>
         new(name, HyperparameterType.Number, @default, min, minExclusive, max, maxExclusive);
@@ -90,43 +104,19 @@ public sealed class Hyperparameters
         var result = new Hyperparameters(algorithm);
         foreach (var s in specs) result._values[s.Name] = s.Default;
         if (string.IsNullOrWhiteSpace(json)) return result;
-        var byName = specs.ToDictionary(s => s.Name, StringComparer.Ordinal);
-        JsonDocument document;
-        try
+        var ignored = new List<string>();
+        foreach (var (key, spec, value) in new ParameterTable(specs).Parse(json, new ScikitLearnDialect(algorithm, specs)))
         {
-            document = JsonDocument.Parse(json);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidParameterException($"{algorithm} hyperparameters are not valid JSON: {e.Message}", Example(specs));
-        }
-        using (document)
-        {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-                throw new InvalidParameterException($"{algorithm} hyperparameters must be a JSON object, got {ParameterText.Describe(root)}", Example(specs));
-            var ignored = new List<string>();
-            foreach (var p in root.EnumerateObject())
+            result._given.Add(key);
+            if (spec.Ignored)
             {
-                if (!byName.TryGetValue(p.Name, out var spec))
-                {
-                    string? closest = ParameterText.Closest(p.Name, byName.Keys);
-                    throw new InvalidParameterException(
-                        $"{algorithm} has no hyperparameter \"{p.Name}\"" + (closest is null ? "" : $" (did you mean \"{closest}\"?)"),
-                        $"{algorithm} accepts: {string.Join(", ", specs.Where(s => !s.Ignored).Select(s => s.Name))}.");
-                }
-                if (!result._given.Add(p.Name))
-                    throw new InvalidParameterException($"{algorithm} hyperparameter \"{p.Name}\" is given twice", "Keep only one of them.");
-                if (spec.Ignored)
-                {
-                    ignored.Add(p.Name);
-                    if (p.Value.ValueKind != JsonValueKind.Null) result._values[p.Name] = p.Value.GetRawText();
-                    continue;
-                }
-                result._values[p.Name] = Convert(algorithm, spec, p.Value);
+                ignored.Add(key);
+                if (value is not null) result._values[key] = value;
+                continue;
             }
-            result.IgnoredKeys = ignored;
+            result._values[key] = value;
         }
+        result.IgnoredKeys = ignored;
         return result;
     }
 
@@ -186,7 +176,32 @@ public sealed class Hyperparameters
     private InvalidOperationException Misuse(string name, object? v) =>
         new($"{_algorithm} hyperparameter \"{name}\" holds {v ?? "null"}, not the type asked for");
 
-    private static object? Convert(string algorithm, HyperparameterSpec spec, JsonElement value)
+    /// <summary>pgml's algorithms' wording, and their typed values (double, long, bool, string or null).</summary>
+    private sealed class ScikitLearnDialect(string algorithm, IReadOnlyList<HyperparameterSpec> specs) : IParameterDialect<object?>
+    {
+        public InvalidParameterException NotJson(JsonException e) =>
+            new($"{algorithm} hyperparameters are not valid JSON: {e.Message}", Example(specs));
+
+        public InvalidParameterException NotAnObject(JsonElement root) =>
+            new($"{algorithm} hyperparameters must be a JSON object, got {ParameterText.Describe(root)}", Example(specs));
+
+        public InvalidParameterException Unknown(string key)
+        {
+            string? closest = ParameterText.Closest(key, specs.Select(s => s.Name));
+            return new InvalidParameterException(
+                $"{algorithm} has no hyperparameter \"{key}\"" + (closest is null ? "" : $" (did you mean \"{closest}\"?)"),
+                $"{algorithm} accepts: {string.Join(", ", specs.Where(s => !s.Ignored).Select(s => s.Name))}.");
+        }
+
+        public InvalidParameterException GivenTwice(string earlier, string key, HyperparameterSpec spec) =>
+            new($"{algorithm} hyperparameter \"{key}\" is given twice", "Keep only one of them.");
+
+        /// <summary>An ignored key keeps its JSON text (null for JSON null); the others their typed value.</summary>
+        public object? Convert(string key, HyperparameterSpec spec, JsonElement value) =>
+            spec.Ignored ? (value.ValueKind == JsonValueKind.Null ? null : value.GetRawText()) : Typed(algorithm, spec, value);
+    }
+
+    private static object? Typed(string algorithm, HyperparameterSpec spec, JsonElement value)
     {
         InvalidParameterException Bad() => new(
             $"{algorithm} hyperparameter \"{spec.Name}\" must be {spec.Describe()}, got {ParameterText.Describe(value)}",
@@ -200,14 +215,14 @@ public sealed class Hyperparameters
             case HyperparameterType.Boolean:
                 return value.ValueKind switch { JsonValueKind.True => true, JsonValueKind.False => false, _ => throw Bad() };
             case HyperparameterType.Choice:
-                return value.ValueKind == JsonValueKind.String && spec.Choices!.Contains(value.GetString()!) ? value.GetString() : throw Bad();
+                return value.ValueKind == JsonValueKind.String && spec.Allows(value.GetString()!) ? value.GetString() : throw Bad();
             case HyperparameterType.Integer:
                 // 3.0 is accepted as 3 (JSON has one number type); 3.5 is not
                 if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out double i) || i != Math.Floor(i)) throw Bad();
-                if (!InRange(spec, i) || Math.Abs(i) > 9e15) throw Bad();
+                if (!spec.InRange(i) || Math.Abs(i) > 9e15) throw Bad();
                 return (long)i;
             case HyperparameterType.Number:
-                if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out double d) || !double.IsFinite(d) || !InRange(spec, d)) throw Bad();
+                if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out double d) || !double.IsFinite(d) || !spec.InRange(d)) throw Bad();
                 return d;
             case HyperparameterType.CountOrFraction:
             {
@@ -218,11 +233,13 @@ public sealed class Hyperparameters
                     return x >= spec.Min && x <= int.MaxValue ? (long)x : throw Bad();
                 return x > 0 && (spec.MaxExclusive ? x < 1 : x <= 1) ? x : throw Bad();
             }
-            default:
+            case HyperparameterType.NumberOrChoice:
                 if (value.ValueKind == JsonValueKind.String)
                     return spec.Choices!.Contains(value.GetString()!) ? value.GetString() : throw Bad();
-                if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out double n) || !double.IsFinite(n) || !InRange(spec, n)) throw Bad();
+                if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out double n) || !double.IsFinite(n) || !spec.InRange(n)) throw Bad();
                 return n == Math.Floor(n) && Math.Abs(n) < 9e15 && IsIntegerLiteral(value) ? (object)(long)n : n;
+            default:
+                throw new InvalidOperationException($"{spec.Type} is a native library's type; pgml's algorithms do not use it");
         }
     }
 
@@ -232,9 +249,6 @@ public sealed class Hyperparameters
         string raw = v.GetRawText();
         return !raw.Contains('.') && !raw.Contains('e', StringComparison.OrdinalIgnoreCase);
     }
-
-    private static bool InRange(HyperparameterSpec s, double v) =>
-        (s.MinExclusive ? v > s.Min : v >= s.Min) && (s.MaxExclusive ? v < s.Max : v <= s.Max);
 
     private static string FormatDefault(object d) => d switch
     {

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Kind = Pgml.Engine.LibraryParameterKind;
-using Spec = Pgml.Engine.LibraryParameterSpec;
+using Pgml.Engine.Algorithms;
+using Lib = Pgml.Engine.LibraryParameterTable;
 
 namespace Pgml.Engine.LightGbm;
 
@@ -24,56 +24,56 @@ public sealed class LightGbmParameters
     /// <summary>pgml's default verbosity: LightGBM's fatal errors only (they come back as exceptions), no chatter on stderr.</summary>
     public const int DefaultVerbosity = -1;
 
-    private static readonly Spec[] Specs =
+    private static readonly HyperparameterSpec[] Specs =
     [
-        new("num_iterations", Kind.Integer,
-            ["num_iteration", "n_iter", "num_tree", "num_trees", "num_round", "num_rounds", "nrounds", "num_boost_round", "n_estimators", "max_iter"],
-            Min: 1, Max: int.MaxValue),
-        new("learning_rate", Kind.Number, ["shrinkage_rate", "eta"], Min: 0, MinExclusive: true),
-        new("num_leaves", Kind.Integer, ["num_leaf", "max_leaves", "max_leaf", "max_leaf_nodes"], Min: 2, Max: 131072),
-        new("max_depth", Kind.Integer, [], Min: int.MinValue, Max: int.MaxValue),
-        new("min_data_in_leaf", Kind.Integer, ["min_data_per_leaf", "min_data", "min_child_samples", "min_samples_leaf"], Min: 0, Max: int.MaxValue),
-        new("min_sum_hessian_in_leaf", Kind.Number, ["min_sum_hessian_per_leaf", "min_sum_hessian", "min_hessian", "min_child_weight"], Min: 0),
-        new("bagging_fraction", Kind.Number, ["sub_row", "subsample", "bagging"], Min: 0, MinExclusive: true, Max: 1),
-        new("bagging_freq", Kind.Integer, ["subsample_freq"], Min: 0, Max: int.MaxValue),
-        new("bagging_seed", Kind.Integer, ["bagging_fraction_seed"], Min: int.MinValue, Max: int.MaxValue),
-        new("feature_fraction", Kind.Number, ["sub_feature", "colsample_bytree"], Min: 0, MinExclusive: true, Max: 1),
-        new("feature_fraction_bynode", Kind.Number, ["sub_feature_bynode", "colsample_bynode"], Min: 0, MinExclusive: true, Max: 1),
-        new("feature_fraction_seed", Kind.Integer, [], Min: int.MinValue, Max: int.MaxValue),
-        new("extra_trees", Kind.Boolean, ["extra_tree"]),
-        new("extra_seed", Kind.Integer, [], Min: int.MinValue, Max: int.MaxValue),
-        new("max_delta_step", Kind.Number, ["max_tree_output", "max_leaf_output"]),
-        new("lambda_l1", Kind.Number, ["reg_alpha", "l1_regularization"], Min: 0),
-        new("lambda_l2", Kind.Number, ["reg_lambda", "lambda", "l2_regularization"], Min: 0),
-        new("min_gain_to_split", Kind.Number, ["min_split_gain"], Min: 0),
-        new("path_smooth", Kind.Number, [], Min: 0),
-        new("monotone_constraints", Kind.MonotoneConstraints, ["mc", "monotone_constraint", "monotonic_cst"]),
-        new("max_bin", Kind.Integer, ["max_bins"], Min: 2, Max: int.MaxValue),
-        new("min_data_in_bin", Kind.Integer, [], Min: 1, Max: int.MaxValue),
-        new("data_random_seed", Kind.Integer, ["data_seed"], Min: int.MinValue, Max: int.MaxValue),
-        new("use_missing", Kind.Boolean, []),
-        new("zero_as_missing", Kind.Boolean, []),
-        new("data_sample_strategy", Kind.String, [], Choices: ["bagging", "goss"]),
-        new("seed", Kind.Integer, ["random_seed", "random_state"], Min: int.MinValue, Max: int.MaxValue),
-        new("num_threads", Kind.Integer, ["num_thread", "nthread", "nthreads", "n_jobs"], Min: int.MinValue, Max: int.MaxValue),
-        new("deterministic", Kind.Boolean, []),
-        new("force_col_wise", Kind.Boolean, []),
-        new("force_row_wise", Kind.Boolean, []),
-        new("verbosity", Kind.Integer, ["verbose"], Min: int.MinValue, Max: int.MaxValue),
-        new("objective", Kind.String, ["objective_type", "app", "application", "loss"]),
-        new("boosting", Kind.String, ["boosting_type", "boost"]),
-        new("boost_from_average", Kind.Boolean, []),
-        new("reg_sqrt", Kind.Boolean, []),
-        new("alpha", Kind.Number, [], Min: 0, MinExclusive: true),
-        new("fair_c", Kind.Number, [], Min: 0, MinExclusive: true),
-        new("poisson_max_delta_step", Kind.Number, [], Min: 0, MinExclusive: true),
-        new("tweedie_variance_power", Kind.Number, [], Min: 1, Max: 2, MaxExclusive: true),
-        new("is_unbalance", Kind.Boolean, ["unbalance", "unbalanced_sets"]),
-        new("scale_pos_weight", Kind.Number, [], Min: 0, MinExclusive: true),
-        new("sigmoid", Kind.Number, [], Min: 0, MinExclusive: true),
+        Lib.Integer("num_iterations", ["num_iteration", "n_iter", "num_tree", "num_trees", "num_round", "num_rounds", "nrounds", "num_boost_round", "n_estimators", "max_iter"],
+            min: 1, max: int.MaxValue),
+        Lib.Number("learning_rate", ["shrinkage_rate", "eta"], min: 0, minExclusive: true),
+        Lib.Integer("num_leaves", ["num_leaf", "max_leaves", "max_leaf", "max_leaf_nodes"], min: 2, max: 131072),
+        Lib.Integer("max_depth", [], min: int.MinValue, max: int.MaxValue),
+        Lib.Integer("min_data_in_leaf", ["min_data_per_leaf", "min_data", "min_child_samples", "min_samples_leaf"], min: 0, max: int.MaxValue),
+        Lib.Number("min_sum_hessian_in_leaf", ["min_sum_hessian_per_leaf", "min_sum_hessian", "min_hessian", "min_child_weight"], min: 0),
+        Lib.Number("bagging_fraction", ["sub_row", "subsample", "bagging"], min: 0, minExclusive: true, max: 1),
+        Lib.Integer("bagging_freq", ["subsample_freq"], min: 0, max: int.MaxValue),
+        Lib.Integer("bagging_seed", ["bagging_fraction_seed"], min: int.MinValue, max: int.MaxValue),
+        Lib.Number("feature_fraction", ["sub_feature", "colsample_bytree"], min: 0, minExclusive: true, max: 1),
+        Lib.Number("feature_fraction_bynode", ["sub_feature_bynode", "colsample_bynode"], min: 0, minExclusive: true, max: 1),
+        Lib.Integer("feature_fraction_seed", [], min: int.MinValue, max: int.MaxValue),
+        Lib.Boolean("extra_trees", ["extra_tree"]),
+        Lib.Integer("extra_seed", [], min: int.MinValue, max: int.MaxValue),
+        Lib.Number("max_delta_step", ["max_tree_output", "max_leaf_output"]),
+        Lib.Number("lambda_l1", ["reg_alpha", "l1_regularization"], min: 0),
+        Lib.Number("lambda_l2", ["reg_lambda", "lambda", "l2_regularization"], min: 0),
+        Lib.Number("min_gain_to_split", ["min_split_gain"], min: 0),
+        Lib.Number("path_smooth", [], min: 0),
+        Lib.Special("monotone_constraints", ["mc", "monotone_constraint", "monotonic_cst"]),
+        Lib.Integer("max_bin", ["max_bins"], min: 2, max: int.MaxValue),
+        Lib.Integer("min_data_in_bin", [], min: 1, max: int.MaxValue),
+        Lib.Integer("data_random_seed", ["data_seed"], min: int.MinValue, max: int.MaxValue),
+        Lib.Boolean("use_missing", []),
+        Lib.Boolean("zero_as_missing", []),
+        Lib.String("data_sample_strategy", [], choices: ["bagging", "goss"]),
+        Lib.Integer("seed", ["random_seed", "random_state"], min: int.MinValue, max: int.MaxValue),
+        Lib.Integer("num_threads", ["num_thread", "nthread", "nthreads", "n_jobs"], min: int.MinValue, max: int.MaxValue),
+        Lib.Boolean("deterministic", []),
+        Lib.Boolean("force_col_wise", []),
+        Lib.Boolean("force_row_wise", []),
+        Lib.Integer("verbosity", ["verbose"], min: int.MinValue, max: int.MaxValue),
+        Lib.String("objective", ["objective_type", "app", "application", "loss"]),
+        Lib.String("boosting", ["boosting_type", "boost"]),
+        Lib.Boolean("boost_from_average", []),
+        Lib.Boolean("reg_sqrt", []),
+        Lib.Number("alpha", [], min: 0, minExclusive: true),
+        Lib.Number("fair_c", [], min: 0, minExclusive: true),
+        Lib.Number("poisson_max_delta_step", [], min: 0, minExclusive: true),
+        Lib.Number("tweedie_variance_power", [], min: 1, max: 2, maxExclusive: true),
+        Lib.Boolean("is_unbalance", ["unbalance", "unbalanced_sets"]),
+        Lib.Number("scale_pos_weight", [], min: 0, minExclusive: true),
+        Lib.Number("sigmoid", [], min: 0, minExclusive: true),
     ];
 
-    private static readonly LibraryParameterTable Table = new("LightGBM", Specs, ["num_class", "num_classes"], "true", "false", "0.1", "31");
+    private static readonly LibraryParameterTable Table = new("LightGBM", Specs, ["num_class", "num_classes"], "true", "false", "0.1", "31",
+        ExampleHint, namesCanonicalWhenGivenTwice: true, special: MonotoneConstraints);
 
     // LightGBM's objective names (the canonical name is what the model's objective= line says) and their aliases.
     private static readonly (string Name, string[] Aliases)[] RegressionObjectiveTable =
@@ -108,7 +108,7 @@ public sealed class LightGbmParameters
         task == LightGbmTask.Regression ? RegressionObjectives : [BinaryObjective, .. MultiObjectives];
 
     /// <summary>LightGBM's aliases of each supported parameter (canonical name first excluded); for tests and documentation.</summary>
-    internal static IReadOnlyDictionary<string, string[]> Aliases { get; } = Specs.ToDictionary(s => s.Name, s => s.Aliases);
+    internal static IReadOnlyDictionary<string, string[]> Aliases { get; } = Specs.ToDictionary(s => s.Name, s => s.Aliases?.ToArray() ?? []);
 
     private readonly KeyValuePair<string, string>[] _boosterParameters;
 
@@ -150,73 +150,46 @@ public sealed class LightGbmParameters
     {
         if (json is null) return new LightGbmParameters(task, DefaultNumIterations, null, null, [DefaultVerbosityParameter]);
 
-        JsonDocument document;
-        try
+        int numIterations = DefaultNumIterations;
+        string? objective = null;
+        int? numThreads = null;
+        bool verbosityGiven = false;
+        var boosterParameters = new List<KeyValuePair<string, string>>();
+        // the keys that are not booster parameters, or not only: pgml's iteration count, the task's objectives, gbdt only
+        foreach (var (key, spec, value) in Table.Parse(json))
         {
-            document = JsonDocument.Parse(json);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidParameterException($"LightGBM hyperparameters are not valid JSON: {e.Message}", ExampleHint);
-        }
-
-        using (document)
-        {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-                throw new InvalidParameterException($"LightGBM hyperparameters must be a JSON object, got {ParameterText.Describe(root)}", ExampleHint);
-
-            int numIterations = DefaultNumIterations;
-            string? objective = null;
-            int? numThreads = null;
-            var given = new Dictionary<string, string>(StringComparer.Ordinal); // canonical name -> key as written
-            var boosterParameters = new List<KeyValuePair<string, string>>();
-
-            foreach (var property in root.EnumerateObject())
+            switch (spec.Name)
             {
-                string key = property.Name;
-                var spec = Table.Find(key);
-                if (given.TryGetValue(spec.Name, out string? earlier))
-                    throw new InvalidParameterException(
-                        earlier == key
-                            ? $"LightGBM hyperparameter \"{key}\" is given twice"
-                            : $"LightGBM hyperparameters \"{earlier}\" and \"{key}\" are the same parameter ({spec.Name}), given twice",
-                        "Keep only one of them.");
-                given.Add(spec.Name, key);
-
-                string value = Convert(key, spec, property.Value);
-                switch (spec.Name)
-                {
-                    case "num_iterations":
-                        numIterations = int.Parse(value, CultureInfo.InvariantCulture);
-                        break;
-                    case "objective":
-                        objective = CanonicalObjective(value, task) ?? throw new InvalidParameterException(
-                            $"objective \"{value}\" is not valid for {TaskName(task)}",
-                            $"Use one of: {string.Join(", ", Objectives(task))}.");
-                        break;
-                    case "boosting":
-                        if (value is not ("gbdt" or "gbrt"))
-                            throw new InvalidParameterException(
-                                value is "rf" or "random_forest" or "dart" or "goss"
-                                    ? $"LightGBM boosting \"{value}\" is not supported yet: only \"gbdt\" is"
-                                    : $"LightGBM hyperparameter \"{key}\" must be \"gbdt\"; got \"{value}\"",
-                                value == "goss"
-                                    ? "Remove the boosting key, or use \"data_sample_strategy\": \"goss\" with gbdt (LightGBM 4's spelling)."
-                                    : "Remove the boosting key or set it to \"gbdt\".");
-                        break;
-                    case "num_threads":
-                        numThreads = int.Parse(value, CultureInfo.InvariantCulture);
-                        boosterParameters.Add(new(spec.Name, value));
-                        break;
-                    default:
-                        boosterParameters.Add(new(spec.Name, value));
-                        break;
-                }
+                case "num_iterations":
+                    numIterations = int.Parse(value, CultureInfo.InvariantCulture);
+                    break;
+                case "objective":
+                    objective = CanonicalObjective(value, task) ?? throw new InvalidParameterException(
+                        $"objective \"{value}\" is not valid for {TaskName(task)}",
+                        $"Use one of: {string.Join(", ", Objectives(task))}.");
+                    break;
+                case "boosting":
+                    if (value is not ("gbdt" or "gbrt"))
+                        throw new InvalidParameterException(
+                            value is "rf" or "random_forest" or "dart" or "goss"
+                                ? $"LightGBM boosting \"{value}\" is not supported yet: only \"gbdt\" is"
+                                : $"LightGBM hyperparameter \"{key}\" must be \"gbdt\"; got \"{value}\"",
+                            value == "goss"
+                                ? "Remove the boosting key, or use \"data_sample_strategy\": \"goss\" with gbdt (LightGBM 4's spelling)."
+                                : "Remove the boosting key or set it to \"gbdt\".");
+                    break;
+                case "num_threads":
+                    numThreads = int.Parse(value, CultureInfo.InvariantCulture);
+                    boosterParameters.Add(new(spec.Name, value));
+                    break;
+                default:
+                    verbosityGiven |= spec.Name == "verbosity";
+                    boosterParameters.Add(new(spec.Name, value));
+                    break;
             }
-            if (!given.ContainsKey("verbosity")) boosterParameters.Add(DefaultVerbosityParameter);
-            return new LightGbmParameters(task, numIterations, objective, numThreads, boosterParameters.ToArray());
         }
+        if (!verbosityGiven) boosterParameters.Add(DefaultVerbosityParameter);
+        return new LightGbmParameters(task, numIterations, objective, numThreads, boosterParameters.ToArray());
     }
 
     private static KeyValuePair<string, string> DefaultVerbosityParameter =>
@@ -279,24 +252,21 @@ public sealed class LightGbmParameters
 
     private static string TaskName(LightGbmTask task) => task == LightGbmTask.Regression ? "regression" : "classification";
 
-    /// <summary>Checks the value against its spec and renders it as LightGBM's parameter parser expects it.</summary>
-    private static string Convert(string key, Spec spec, JsonElement value) =>
-        spec.Kind == Kind.MonotoneConstraints ? MonotoneConstraints(key, value) : Table.ConvertScalar(key, spec, value);
-
-    /// <summary>[1, 0, -1] (one of -1, 0, 1 per feature), sent to LightGBM as "1,0,-1".</summary>
-    private static string MonotoneConstraints(string key, JsonElement value)
+    /// <summary>The table's hook for LightGBM's one special key, monotone_constraints: [1, 0, -1] (one of -1, 0, 1 per
+    /// feature), sent to LightGBM as "1,0,-1".</summary>
+    private static string MonotoneConstraints(LibraryParameterTable table, string key, HyperparameterSpec spec, JsonElement value)
     {
         const string expected = "an array of -1, 0 or 1, one per feature";
-        if (value.ValueKind != JsonValueKind.Array) throw Table.WrongType(key, expected, value, "[1, 0, -1]");
+        if (value.ValueKind != JsonValueKind.Array) throw table.WrongType(key, expected, value, "[1, 0, -1]");
         var text = new StringBuilder();
         foreach (var item in value.EnumerateArray())
         {
             if (item.ValueKind != JsonValueKind.Number || !item.TryGetInt32(out int c) || c < -1 || c > 1)
-                throw Table.WrongType(key, expected, value, "[1, 0, -1]");
+                throw table.WrongType(key, expected, value, "[1, 0, -1]");
             if (text.Length > 0) text.Append(',');
             text.Append(c.ToString(CultureInfo.InvariantCulture));
         }
-        if (text.Length == 0) throw Table.WrongType(key, expected, value, "[1, 0, -1]");
+        if (text.Length == 0) throw table.WrongType(key, expected, value, "[1, 0, -1]");
         return text.ToString();
     }
 }

@@ -42,7 +42,10 @@ internal class ElasticNetAlgorithm : IAlgorithm
     private Hyperparameters Parse(string? json, TaskKind task) =>
         task == TaskKind.Regression ? LinearHyperparameters.Parse(json, Name, Specs) : throw TaskNotSupported(Name, task);
 
-    public TrainedModel Train(string hyperparamsJson, TrainingSet data)
+    public TrainedModel Train(string hyperparamsJson, TrainingSet data) => new(Fit(hyperparamsJson, data).Model);
+
+    /// <summary>The fit <see cref="Train"/> makes, with its coordinate-descent sweeps.</summary>
+    internal LinearFit Fit(string hyperparamsJson, TrainingSet data)
     {
         var p = Parse(hyperparamsJson, data.Task);
         bool fitIntercept = p.Boolean("fit_intercept");
@@ -58,18 +61,14 @@ internal class ElasticNetAlgorithm : IAlgorithm
         var options = new ElasticNetSolver.Options(p.Number("alpha"), L1Ratio(p), p.Number("tol"), p.Integer("max_iter"),
             p.Boolean("positive"), p.Word("selection") == "random", Seed(p));
         var (w, iterations, _) = ElasticNetSolver.Solve(q, xty, gram.At(d, d, fitIntercept), gram.Rows, options, data.CheckInterrupts);
-        Iterations = iterations;
         double intercept = 0;
         if (fitIntercept)
         {
             intercept = gram.Mean[d];
             for (int j = 0; j < d; j++) intercept -= gram.Mean[j] * w[j];
         }
-        return new TrainedModel(new LinearPredictor(LinearOutput.Value, d, 0, w, [intercept]));
+        return new LinearFit(new LinearPredictor(LinearOutput.Value, d, 0, w, [intercept]), iterations);
     }
-
-    /// <summary>The last fit's coordinate-descent sweeps (tests and benchmarks read it).</summary>
-    [ThreadStatic] internal static int Iterations;
 }
 
 /// <summary>lasso: scikit-learn's Lasso (alpha 1), the elastic net with l1_ratio 1.</summary>

@@ -48,18 +48,21 @@ internal sealed class LinearAlgorithm : IAlgorithm
     private static Hyperparameters Parse(string? json, TaskKind task) =>
         LinearHyperparameters.Parse(json, AlgorithmName, task, RegressionSpecs, ClassificationSpecs);
 
-    public TrainedModel Train(string hyperparamsJson, TrainingSet data)
+    public TrainedModel Train(string hyperparamsJson, TrainingSet data) => new(Fit(hyperparamsJson, data).Model);
+
+    /// <summary>The fit <see cref="Train"/> makes, with the solver's iteration count (0 for least squares).</summary>
+    internal static LinearFit Fit(string hyperparamsJson, TrainingSet data)
     {
         var p = Parse(hyperparamsJson, data.Task);
         if (data.Task == TaskKind.Regression)
         {
             var gram = CenteredGram.Compute(data, TargetColumns.Value);
             var (coef, intercept) = LeastSquares.Fit(gram, 0, p.Boolean("fit_intercept"));
-            return new TrainedModel(new LinearPredictor(LinearOutput.Value, data.NumFeatures, 0, coef, intercept));
+            return new LinearFit(new LinearPredictor(LinearOutput.Value, data.NumFeatures, 0, coef, intercept), 0);
         }
         LinearData.RequireFinite(data);
-        return new TrainedModel(LogisticRegression.Fit(data, new LogisticRegression.Options(
+        return LogisticRegression.Fit(data, new LogisticRegression.Options(
             C: p.Number("C"), Penalized: p.Word("penalty") == "l2", FitIntercept: p.Boolean("fit_intercept"),
-            Tol: p.Number("tol"), MaxIter: p.Integer("max_iter"), Multinomial: p.Word("multi_class") == "multinomial")));
+            Tol: p.Number("tol"), MaxIter: p.Integer("max_iter"), Multinomial: p.Word("multi_class") == "multinomial"));
     }
 }

@@ -50,7 +50,10 @@ internal sealed class LinearSvmAlgorithm : IAlgorithm
     private static Hyperparameters Parse(string? json, TaskKind task) =>
         LinearHyperparameters.Parse(json, AlgorithmName, task, RegressionSpecs, ClassificationSpecs);
 
-    public TrainedModel Train(string hyperparamsJson, TrainingSet data)
+    public TrainedModel Train(string hyperparamsJson, TrainingSet data) => new(Fit(hyperparamsJson, data).Model);
+
+    /// <summary>The fit <see cref="Train"/> makes, with the most passes over the rows of any of its binary problems.</summary>
+    internal static LinearFit Fit(string hyperparamsJson, TrainingSet data)
     {
         var p = Parse(hyperparamsJson, data.Task);
         LinearData.RequireFinite(data);
@@ -62,8 +65,7 @@ internal sealed class LinearSvmAlgorithm : IAlgorithm
         if (data.Task == TaskKind.Regression)
         {
             var w = solver.Regress(p.Number("epsilon"), p.Word("loss") == "epsilon_insensitive");
-            Iterations = solver.Iterations;
-            return new TrainedModel(new LinearPredictor(LinearOutput.Value, d, 0, w[..d], [fitIntercept ? w[d] * scaling : 0]));
+            return new LinearFit(new LinearPredictor(LinearOutput.Value, d, 0, w[..d], [fitIntercept ? w[d] * scaling : 0]), solver.Iterations);
         }
         int classes = data.NumClasses;
         foreach (float label in data.TrainLabels) LinearData.ClassOf(label, classes);
@@ -71,18 +73,15 @@ internal sealed class LinearSvmAlgorithm : IAlgorithm
         var coef = new double[rows * d];
         var intercept = new double[rows];
         bool hinge = p.Word("loss") == "hinge";
-        Iterations = 0;
+        int iterations = 0;
         for (int k = 0; k < rows; k++)
         {
             // two classes: one problem, class 1 positive (scikit-learn's coef_ points to classes_[1])
             var w = solver.Classify(classes == 2 ? 1 : k, hinge);
             Array.Copy(w, 0, coef, k * d, d);
             intercept[k] = fitIntercept ? w[d] * scaling : 0;
-            Iterations = Math.Max(Iterations, solver.Iterations);
+            iterations = Math.Max(iterations, solver.Iterations);
         }
-        return new TrainedModel(new LinearPredictor(LinearOutput.Scores, d, classes, coef, intercept));
+        return new LinearFit(new LinearPredictor(LinearOutput.Scores, d, classes, coef, intercept), iterations);
     }
-
-    /// <summary>The last fit's most passes over the rows of any of its binary problems (tests and benchmarks read it).</summary>
-    [ThreadStatic] internal static int Iterations;
 }

@@ -13,7 +13,7 @@ internal static class LogisticRegression
 {
     public sealed record Options(double C, bool Penalized, bool FitIntercept, double Tol, int MaxIter, bool Multinomial = false);
 
-    public static LinearPredictor Fit(TrainingSet data, Options o)
+    public static LinearFit Fit(TrainingSet data, Options o)
     {
         int d = data.NumFeatures, classes = data.NumClasses;
         foreach (float label in data.TrainLabels) LinearData.ClassOf(label, classes);
@@ -33,10 +33,6 @@ internal static class LogisticRegression
             coef = coef[..d];
             intercept = [intercept[1] - intercept[0]];
         }
-        Iterations = result.Iterations;
-        return new LinearPredictor(LinearOutput.Logistic, d, classes, coef, intercept);
+        return new LinearFit(new LinearPredictor(LinearOutput.Logistic, d, classes, coef, intercept), result.Iterations);
     }
-
-    /// <summary>The last fit's L-BFGS iterations (tests and benchmarks read it).</summary>
-    [ThreadStatic] internal static int Iterations;
 }

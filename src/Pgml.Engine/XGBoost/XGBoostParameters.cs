@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Kind = Pgml.Engine.LibraryParameterKind;
-using Spec = Pgml.Engine.LibraryParameterSpec;
+using Pgml.Engine.Algorithms;
+using Lib = Pgml.Engine.LibraryParameterTable;
 
 namespace Pgml.Engine.XGBoost;
 
@@ -20,45 +20,46 @@ public sealed class XGBoostParameters
     /// </summary>
     public const int DefaultNEstimators = 100;
 
-    private static readonly Spec[] Specs =
+    private static readonly HyperparameterSpec[] Specs =
     [
-        new("n_estimators", Kind.Integer, ["num_boost_round"], Min: 1, Max: int.MaxValue),
-        new("eta", Kind.Number, ["learning_rate"], Min: 0),
-        new("gamma", Kind.Number, ["min_split_loss"], Min: 0),
-        new("max_depth", Kind.Integer, [], Min: 0, Max: int.MaxValue),
-        new("min_child_weight", Kind.Number, [], Min: 0),
-        new("max_delta_step", Kind.Number, [], Min: 0),
-        new("subsample", Kind.Number, [], Min: 0, MinExclusive: true, Max: 1),
-        new("sampling_method", Kind.String, [], Choices: ["uniform", "gradient_based"]),
-        new("colsample_bytree", Kind.Number, [], Min: 0, MinExclusive: true, Max: 1),
-        new("colsample_bylevel", Kind.Number, [], Min: 0, MinExclusive: true, Max: 1),
-        new("colsample_bynode", Kind.Number, [], Min: 0, MinExclusive: true, Max: 1),
-        new("lambda", Kind.Number, ["reg_lambda"], Min: 0),
-        new("alpha", Kind.Number, ["reg_alpha"], Min: 0),
-        new("tree_method", Kind.String, [], Choices: ["auto", "exact", "approx", "hist", "gpu_hist"]),
-        new("sketch_eps", Kind.Number, [], Min: 0, MinExclusive: true, Max: 1, MaxExclusive: true),
-        new("scale_pos_weight", Kind.Number, [], Min: 0),
-        new("grow_policy", Kind.String, [], Choices: ["depthwise", "lossguide"]),
-        new("max_leaves", Kind.Integer, [], Min: 0, Max: int.MaxValue),
-        new("max_bin", Kind.Integer, [], Min: 2, Max: int.MaxValue),
-        new("num_parallel_tree", Kind.Integer, [], Min: 1, Max: int.MaxValue),
-        new("monotone_constraints", Kind.MonotoneConstraints, []),
-        new("interaction_constraints", Kind.InteractionConstraints, []),
-        new("nthread", Kind.Integer, [], Min: 0, Max: int.MaxValue),
-        new("verbosity", Kind.Integer, [], Min: 0, Max: 3),
-        new("seed", Kind.Integer, ["random_state"], Min: long.MinValue, Max: long.MaxValue),
-        new("objective", Kind.String, []),
-        new("eval_metric", Kind.String, []),
-        new("base_score", Kind.Number, []),
-        new("max_cat_to_onehot", Kind.Integer, [], Min: 1, Max: int.MaxValue),
-        new("booster", Kind.String, []),
-        new("tweedie_variance_power", Kind.Number, [], Min: 1, MinExclusive: true, Max: 2, MaxExclusive: true),
-        new("huber_slope", Kind.Number, [], Min: 0, MinExclusive: true),
-        new("disable_default_eval_metric", Kind.Boolean, []),
-        new("validate_parameters", Kind.Boolean, []),
+        Lib.Integer("n_estimators", ["num_boost_round"], min: 1, max: int.MaxValue),
+        Lib.Number("eta", ["learning_rate"], min: 0),
+        Lib.Number("gamma", ["min_split_loss"], min: 0),
+        Lib.Integer("max_depth", [], min: 0, max: int.MaxValue),
+        Lib.Number("min_child_weight", [], min: 0),
+        Lib.Number("max_delta_step", [], min: 0),
+        Lib.Number("subsample", [], min: 0, minExclusive: true, max: 1),
+        Lib.String("sampling_method", [], choices: ["uniform", "gradient_based"]),
+        Lib.Number("colsample_bytree", [], min: 0, minExclusive: true, max: 1),
+        Lib.Number("colsample_bylevel", [], min: 0, minExclusive: true, max: 1),
+        Lib.Number("colsample_bynode", [], min: 0, minExclusive: true, max: 1),
+        Lib.Number("lambda", ["reg_lambda"], min: 0),
+        Lib.Number("alpha", ["reg_alpha"], min: 0),
+        Lib.String("tree_method", [], choices: ["auto", "exact", "approx", "hist", "gpu_hist"]),
+        Lib.Number("sketch_eps", [], min: 0, minExclusive: true, max: 1, maxExclusive: true),
+        Lib.Number("scale_pos_weight", [], min: 0),
+        Lib.String("grow_policy", [], choices: ["depthwise", "lossguide"]),
+        Lib.Integer("max_leaves", [], min: 0, max: int.MaxValue),
+        Lib.Integer("max_bin", [], min: 2, max: int.MaxValue),
+        Lib.Integer("num_parallel_tree", [], min: 1, max: int.MaxValue),
+        Lib.Special("monotone_constraints", []),
+        Lib.Special("interaction_constraints", []),
+        Lib.Integer("nthread", [], min: 0, max: int.MaxValue),
+        Lib.Integer("verbosity", [], min: 0, max: 3),
+        Lib.Integer("seed", ["random_state"], min: long.MinValue, max: long.MaxValue),
+        Lib.String("objective", []),
+        Lib.String("eval_metric", []),
+        Lib.Number("base_score", []),
+        Lib.Integer("max_cat_to_onehot", [], min: 1, max: int.MaxValue),
+        Lib.String("booster", []),
+        Lib.Number("tweedie_variance_power", [], min: 1, minExclusive: true, max: 2, maxExclusive: true),
+        Lib.Number("huber_slope", [], min: 0, minExclusive: true),
+        Lib.Boolean("disable_default_eval_metric", []),
+        Lib.Boolean("validate_parameters", []),
     ];
 
-    private static readonly LibraryParameterTable Table = new("XGBoost", Specs, ["num_class"], "1", "0", "0.3", "6");
+    private static readonly LibraryParameterTable Table = new("XGBoost", Specs, ["num_class"], "1", "0", "0.3", "6", ExampleHint,
+        namesCanonicalWhenGivenTwice: false, special: Constraints);
 
     private static readonly string[] RegressionObjectives =
         ["reg:squarederror", "reg:squaredlogerror", "reg:pseudohubererror", "reg:absoluteerror", "reg:logistic", "count:poisson", "reg:gamma", "reg:tweedie"];
@@ -112,70 +113,41 @@ public sealed class XGBoostParameters
     {
         if (json is null) return new XGBoostParameters(task, DefaultNEstimators, null, null, []);
 
-        JsonDocument document;
-        try
+        int nEstimators = DefaultNEstimators;
+        string? objective = null;
+        int? nThread = null;
+        var boosterParameters = new List<KeyValuePair<string, string>>();
+        // the keys that are not booster parameters, or not only: pgml's round count, the task's objectives, gbtree only
+        foreach (var (_, spec, value) in Table.Parse(json))
         {
-            document = JsonDocument.Parse(json);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidParameterException($"XGBoost hyperparameters are not valid JSON: {e.Message}", ExampleHint);
-        }
-
-        using (document)
-        {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-                throw new InvalidParameterException($"XGBoost hyperparameters must be a JSON object, got {ParameterText.Describe(root)}", ExampleHint);
-
-            int nEstimators = DefaultNEstimators;
-            string? objective = null;
-            int? nThread = null;
-            var given = new Dictionary<string, string>(StringComparer.Ordinal); // canonical name -> key as written
-            var boosterParameters = new List<KeyValuePair<string, string>>();
-
-            foreach (var property in root.EnumerateObject())
+            switch (spec.Name)
             {
-                string key = property.Name;
-                var spec = Table.Find(key);
-                if (given.TryGetValue(spec.Name, out string? earlier))
-                    throw new InvalidParameterException(
-                        earlier == key
-                            ? $"XGBoost hyperparameter \"{key}\" is given twice"
-                            : $"XGBoost hyperparameters \"{earlier}\" and \"{key}\" are the same parameter, given twice",
-                        $"Keep only one of them.");
-                given.Add(spec.Name, key);
-
-                string value = Convert(key, spec, property.Value);
-                switch (spec.Name)
-                {
-                    case "n_estimators":
-                        nEstimators = int.Parse(value, CultureInfo.InvariantCulture);
-                        break;
-                    case "objective":
-                        if (!Objectives(task).Contains(value))
-                            throw new InvalidParameterException(
-                                $"objective \"{value}\" is not valid for {TaskName(task)}",
-                                $"Use one of: {string.Join(", ", Objectives(task))}.");
-                        objective = value;
-                        break;
-                    case "booster":
-                        if (value != "gbtree")
-                            throw new InvalidParameterException(
-                                $"booster \"{value}\" is not supported yet: only \"gbtree\" is",
-                                "Remove the booster key or set it to \"gbtree\".");
-                        break;
-                    case "nthread":
-                        nThread = int.Parse(value, CultureInfo.InvariantCulture);
-                        boosterParameters.Add(new(spec.Name, value));
-                        break;
-                    default:
-                        boosterParameters.Add(new(spec.Name, value));
-                        break;
-                }
+                case "n_estimators":
+                    nEstimators = int.Parse(value, CultureInfo.InvariantCulture);
+                    break;
+                case "objective":
+                    if (!Objectives(task).Contains(value))
+                        throw new InvalidParameterException(
+                            $"objective \"{value}\" is not valid for {TaskName(task)}",
+                            $"Use one of: {string.Join(", ", Objectives(task))}.");
+                    objective = value;
+                    break;
+                case "booster":
+                    if (value != "gbtree")
+                        throw new InvalidParameterException(
+                            $"booster \"{value}\" is not supported yet: only \"gbtree\" is",
+                            "Remove the booster key or set it to \"gbtree\".");
+                    break;
+                case "nthread":
+                    nThread = int.Parse(value, CultureInfo.InvariantCulture);
+                    boosterParameters.Add(new(spec.Name, value));
+                    break;
+                default:
+                    boosterParameters.Add(new(spec.Name, value));
+                    break;
             }
-            return new XGBoostParameters(task, nEstimators, objective, nThread, boosterParameters.ToArray());
         }
+        return new XGBoostParameters(task, nEstimators, objective, nThread, boosterParameters.ToArray());
     }
 
     /// <summary>
@@ -210,12 +182,12 @@ public sealed class XGBoostParameters
 
     private static string TaskName(XGBoostTask task) => task == XGBoostTask.Regression ? "regression" : "classification";
 
-    /// <summary>Checks the value against its spec and renders it as the string XGBoosterSetParam expects.</summary>
-    private static string Convert(string key, Spec spec, JsonElement value) => spec.Kind switch
+    /// <summary>The table's hook for XGBoost's special keys: the two constraint syntaxes.</summary>
+    private static string Constraints(LibraryParameterTable table, string key, HyperparameterSpec spec, JsonElement value) => spec.Name switch
     {
-        Kind.MonotoneConstraints => Constraints(key, value, nested: false),
-        Kind.InteractionConstraints => Constraints(key, value, nested: true),
-        _ => Table.ConvertScalar(key, spec, value),
+        "monotone_constraints" => Constraints(table, key, value, nested: false),
+        "interaction_constraints" => Constraints(table, key, value, nested: true),
+        _ => throw new InvalidOperationException($"XGBoost has no special syntax for {spec.Name}"),
     };
 
     /// <summary>
@@ -223,14 +195,14 @@ public sealed class XGBoostParameters
     /// interaction_constraints: [[0, 1], [2, 3]] (lists of feature indices), sent as "[[0,1],[2,3]]".
     /// A string is passed through unchanged, in the syntax XGBoost itself accepts.
     /// </summary>
-    private static string Constraints(string key, JsonElement value, bool nested)
+    private static string Constraints(LibraryParameterTable table, string key, JsonElement value, bool nested)
     {
         string expected = nested
             ? "an array of arrays of feature indices (or a string in XGBoost's syntax)"
             : "an array of -1, 0 or 1, one per feature (or a string in XGBoost's syntax)";
         string example = nested ? "[[0, 1], [2, 3]]" : "[1, 0, -1]";
         if (value.ValueKind == JsonValueKind.String) return value.GetString()!;
-        if (value.ValueKind != JsonValueKind.Array) throw Table.WrongType(key, expected, value, example);
+        if (value.ValueKind != JsonValueKind.Array) throw table.WrongType(key, expected, value, example);
 
         var text = new StringBuilder(nested ? "[" : "(");
         bool first = true;
@@ -240,13 +212,13 @@ public sealed class XGBoostParameters
             first = false;
             if (nested)
             {
-                if (item.ValueKind != JsonValueKind.Array) throw Table.WrongType(key, expected, value, example);
+                if (item.ValueKind != JsonValueKind.Array) throw table.WrongType(key, expected, value, example);
                 text.Append('[');
                 bool firstIndex = true;
                 foreach (var index in item.EnumerateArray())
                 {
                     if (index.ValueKind != JsonValueKind.Number || !index.TryGetInt32(out int i) || i < 0)
-                        throw Table.WrongType(key, expected, value, example);
+                        throw table.WrongType(key, expected, value, example);
                     if (!firstIndex) text.Append(',');
                     firstIndex = false;
                     text.Append(i.ToString(CultureInfo.InvariantCulture));
@@ -256,7 +228,7 @@ public sealed class XGBoostParameters
             else
             {
                 if (item.ValueKind != JsonValueKind.Number || !item.TryGetInt32(out int c) || c < -1 || c > 1)
-                    throw Table.WrongType(key, expected, value, example);
+                    throw table.WrongType(key, expected, value, example);
                 text.Append(c.ToString(CultureInfo.InvariantCulture));
             }
         }

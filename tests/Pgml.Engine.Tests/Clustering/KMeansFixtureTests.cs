@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using Pgml.Engine.Clustering;
 using Pgml.Engine.Models;
-using Pgml.Engine.Tests.Algorithms;
 using Pgml.Engine.Tests.Neighbors;
 using Xunit;
 
@@ -18,10 +17,9 @@ public class KMeansFixtureTests
         Assert.True(model.Inertia > 0);
     }
 
-    [Fact]
+    [OptInFact(FormatFixture.Variable, "writes the format fixtures into the source tree")]
     public void Write_the_fixture_when_asked()
     {
-        if (!FormatFixture.Writing) return;
         using var data = SyntheticData.Unlabeled(200, 3, 4, seed: 33, TaskKind.Clustering, spread: 1.5);
         var model = new KMeansAlgorithm().Train("""{"n_clusters": 4, "random_state": 5}""", data.TrainingSet()).Predictor;
         FormatFixture.Write(Source(), $"kmeans-v{KMeansPredictor.Version}", model, data.XTest.Take(20).ToArray());

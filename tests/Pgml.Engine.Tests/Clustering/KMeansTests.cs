@@ -119,19 +119,19 @@ public class KMeansTests(ITestOutputHelper output)
     {
         // 3 distinct rows, many copies: 5 clusters cannot all be filled (scikit-learn warns and keeps duplicates)
         var x = Enumerable.Range(0, 60).Select(i => new[] { (float)(i % 3), (float)(i % 3) * 2 }).ToArray();
-        using var set = new OwnedTrainingSet(x, null, TaskKind.Clustering);
+        using var set = SyntheticData.AllTraining(x, null, TaskKind.Clustering);
         foreach (string init in new[] { "k-means++", "random" })
         {
-            var model = (KMeansPredictor)KMeans.Train($$"""{"n_clusters": 5, "init": "{{init}}", "random_state": 0}""", set.Set).Predictor;
+            var model = (KMeansPredictor)KMeans.Train($$"""{"n_clusters": 5, "init": "{{init}}", "random_state": 0}""", set.TrainingSet()).Predictor;
             Assert.Equal(0, model.Inertia);
             Assert.All(model.Centres.ToArray(), v => Assert.True(double.IsFinite(v)));
-            var mb = (KMeansPredictor)MiniBatch.Train($$"""{"n_clusters": 5, "init": "{{init}}", "random_state": 0}""", set.Set).Predictor;
+            var mb = (KMeansPredictor)MiniBatch.Train($$"""{"n_clusters": 5, "init": "{{init}}", "random_state": 0}""", set.TrainingSet()).Predictor;
             Assert.Equal(0, mb.Inertia);
         }
         // an empty cluster in the first iteration takes the farthest row: k = rows, every row its own centre
-        var distinct = OwnedTrainingSet.Uniform(6, 2, seed: 3);
-        using var six = new OwnedTrainingSet(distinct, null, TaskKind.Clustering);
-        var all = (KMeansPredictor)KMeans.Train("""{"n_clusters": 6, "init": "random", "random_state": 0}""", six.Set).Predictor;
+        var distinct = SyntheticData.Uniform(6, 2, seed: 3);
+        using var six = SyntheticData.AllTraining(distinct, null, TaskKind.Clustering);
+        var all = (KMeansPredictor)KMeans.Train("""{"n_clusters": 6, "init": "random", "random_state": 0}""", six.TrainingSet()).Predictor;
         Assert.Equal(0, all.Inertia);
     }
 
@@ -205,10 +205,10 @@ public class KMeansTests(ITestOutputHelper output)
         using var data = SyntheticData.Unlabeled(8, 2, 2, seed: 1, TaskKind.Clustering);
         var e = Assert.Throws<InvalidDataException>(() => KMeans.Train("{}", data.TrainingSet()));
         Assert.Contains("n_clusters = 8", e.Message);
-        var x = OwnedTrainingSet.Uniform(30, 2, seed: 1);
+        var x = SyntheticData.Uniform(30, 2, seed: 1);
         x[4][0] = float.PositiveInfinity;
-        using var set = new OwnedTrainingSet(x, null, TaskKind.Clustering);
-        var m = Assert.Throws<InvalidDataException>(() => MiniBatch.Train("""{"n_clusters": 2}""", set.Set));
+        using var set = SyntheticData.AllTraining(x, null, TaskKind.Clustering);
+        var m = Assert.Throws<InvalidDataException>(() => MiniBatch.Train("""{"n_clusters": 2}""", set.TrainingSet()));
         Assert.Contains("row 5", m.Message);
     }
 

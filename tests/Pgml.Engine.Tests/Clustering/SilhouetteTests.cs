@@ -41,7 +41,7 @@ public class SilhouetteTests
     [Fact]
     public void Random_labels_a_lone_row_and_labels_that_are_not_0_to_k()
     {
-        var rows = OwnedTrainingSet.Uniform(700, 3, seed: 4);
+        var rows = SyntheticData.Uniform(700, 3, seed: 4);
         var rng = new Random(5);
         var labels = rows.Select(_ => new[] { -7, 3, 40, 1000 }[rng.Next(4)]).ToArray();
         labels[17] = 55;   // alone in its cluster: its coefficient is 0
@@ -53,7 +53,7 @@ public class SilhouetteTests
     [Fact]
     public void Many_clusters()
     {
-        var rows = OwnedTrainingSet.Uniform(2500, 2, seed: 6);
+        var rows = SyntheticData.Uniform(2500, 2, seed: 6);
         var labels = rows.Select(r => (int)((r[0] + 1) * 20) * 100 + (int)((r[1] + 1) * 20)).ToArray();   // up to 1600 cells
         double expected = Reference(rows, labels);
         Same(expected, Ours(rows, labels));   // 2500 x ~1600 > the table: one row at a time
@@ -63,7 +63,7 @@ public class SilhouetteTests
     [Fact]
     public void Undefined_scores_are_NaN()
     {
-        var rows = OwnedTrainingSet.Uniform(10, 2, seed: 1);
+        var rows = SyntheticData.Uniform(10, 2, seed: 1);
         Assert.True(double.IsNaN(Ours(rows, new int[10])));                          // one cluster
         Assert.True(double.IsNaN(Ours(rows, Enumerable.Range(0, 10).ToArray())));     // every row its own
         Assert.False(double.IsNaN(Ours(rows, Enumerable.Range(0, 10).Select(i => i % 9).ToArray())));

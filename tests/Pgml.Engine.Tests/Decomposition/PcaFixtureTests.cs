@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using Pgml.Engine.Decomposition;
 using Pgml.Engine.Models;
-using Pgml.Engine.Tests.Algorithms;
 using Pgml.Engine.Tests.Neighbors;
 using Xunit;
 
@@ -19,10 +18,9 @@ public class PcaFixtureTests
         Assert.InRange(model.ExplainedVarianceRatio.Sum(), 0.5, 1);
     }
 
-    [Fact]
+    [OptInFact(FormatFixture.Variable, "writes the format fixtures into the source tree")]
     public void Write_the_fixture_when_asked()
     {
-        if (!FormatFixture.Writing) return;
         using var data = SyntheticData.Unlabeled(200, 5, 3, seed: 34, TaskKind.Decomposition, spread: 1.5);
         var model = new PcaAlgorithm().Train("""{"n_components": 3, "whiten": true}""", data.TrainingSet()).Predictor;
         FormatFixture.Write(Source(), $"pca-v{PcaPredictor.Version}", model, data.XTest.Take(20).ToArray());

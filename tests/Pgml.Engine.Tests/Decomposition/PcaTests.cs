@@ -28,7 +28,7 @@ public class PcaTests
         var basis = new double[d][];
         for (int i = 0; i < d; i++)
         {
-            var v = Enumerable.Range(0, d).Select(_ => OwnedTrainingSet.Gaussian(rng)).ToArray();
+            var v = Enumerable.Range(0, d).Select(_ => SyntheticData.Gaussian(rng)).ToArray();
             for (int k = 0; k < i; k++)
             {
                 double dot = v.Zip(basis[k], (a, b) => a * b).Sum();
@@ -40,7 +40,7 @@ public class PcaTests
         var offset = Enumerable.Range(0, d).Select(_ => rng.NextDouble() * 10 - 5).ToArray();
         return Enumerable.Range(0, rows).Select(_ =>
         {
-            var z = scales.Select(s => s * OwnedTrainingSet.Gaussian(rng)).ToArray();
+            var z = scales.Select(s => s * SyntheticData.Gaussian(rng)).ToArray();
             return Enumerable.Range(0, d).Select(j => (float)(offset[j] + Enumerable.Range(0, d).Sum(i => z[i] * basis[i][j]))).ToArray();
         }).ToArray();
     }
@@ -52,8 +52,8 @@ public class PcaTests
 
     private static PcaPredictor CompareWithScikitLearn(float[][] train, float[][] test, string json, object skParams)
     {
-        using var set = new OwnedTrainingSet(train, null, TaskKind.Decomposition);
-        var model = (PcaPredictor)Pca.Train(json, set.Set).Predictor;
+        using var set = SyntheticData.AllTraining(train, null, TaskKind.Decomposition);
+        var model = (PcaPredictor)Pca.Train(json, set.TrainingSet()).Predictor;
         var sk = SklearnReference.Fit("sklearn.decomposition.PCA", skParams, train, null, test,
             "components_", "explained_variance_", "explained_variance_ratio_", "mean_", "transform");
         var components = sk["components_"].Rows();
@@ -119,8 +119,8 @@ public class PcaTests
         var rows = Rotated(45, scales, seed: 4);
         CompareWithScikitLearn(rows[..25], rows[25..], """{"n_components": 6}""", new { n_components = 6, svd_solver = "full" });
         // n_components = None: min(rows, features) = 25 components
-        using var set = new OwnedTrainingSet(rows[..25], null, TaskKind.Decomposition);
-        Assert.Equal(25, Pca.Train("{}", set.Set).Predictor.NumOutputs);
+        using var set = SyntheticData.AllTraining(rows[..25], null, TaskKind.Decomposition);
+        Assert.Equal(25, Pca.Train("{}", set.TrainingSet()).Predictor.NumOutputs);
     }
 
     [Fact]
@@ -209,14 +209,14 @@ public class PcaTests
         using var data = SyntheticData.Unlabeled(40, 4, 2, seed: 1, TaskKind.Decomposition);
         var e = Assert.Throws<InvalidParameterException>(() => Pca.Train("""{"n_components": 5}""", data.TrainingSet()));
         Assert.Contains("min(rows, features) = 4", e.Message);
-        var x = OwnedTrainingSet.Uniform(20, 3, seed: 1);
+        var x = SyntheticData.Uniform(20, 3, seed: 1);
         x[2][2] = float.NaN;
-        using var missing = new OwnedTrainingSet(x, null, TaskKind.Decomposition);
-        Assert.Contains("row 3", Assert.Throws<InvalidDataException>(() => Pca.Train("{}", missing.Set)).Message);
-        using var one = new OwnedTrainingSet([[1f, 2f]], null, TaskKind.Decomposition);
-        Assert.Throws<InvalidDataException>(() => Pca.Train("{}", one.Set));
-        using var wide = new OwnedTrainingSet([new float[PcaAlgorithm.MaxFeatures + 1], new float[PcaAlgorithm.MaxFeatures + 1]], null, TaskKind.Decomposition);
-        Assert.Contains("at most", Assert.Throws<InvalidDataException>(() => Pca.Train("{}", wide.Set)).Message);
+        using var missing = SyntheticData.AllTraining(x, null, TaskKind.Decomposition);
+        Assert.Contains("row 3", Assert.Throws<InvalidDataException>(() => Pca.Train("{}", missing.TrainingSet())).Message);
+        using var one = SyntheticData.AllTraining([[1f, 2f]], null, TaskKind.Decomposition);
+        Assert.Throws<InvalidDataException>(() => Pca.Train("{}", one.TrainingSet()));
+        using var wide = SyntheticData.AllTraining([new float[PcaAlgorithm.MaxFeatures + 1], new float[PcaAlgorithm.MaxFeatures + 1]], null, TaskKind.Decomposition);
+        Assert.Contains("at most", Assert.Throws<InvalidDataException>(() => Pca.Train("{}", wide.TrainingSet())).Message);
     }
 
     [Fact]
@@ -224,8 +224,8 @@ public class PcaTests
     {
         var rows = Rotated(300, [3, 2, 1], seed: 7).Select(r => new[] { r[0], 4f, r[1], r[2] }).ToArray();
         CompareWithScikitLearn(rows[..250], rows[250..], """{"n_components": 3}""", new { n_components = 3, svd_solver = "full" });
-        using var constant = new OwnedTrainingSet(Enumerable.Range(0, 10).Select(_ => new[] { 1f, 2f }).ToArray(), null, TaskKind.Decomposition);
-        var model = (PcaPredictor)Pca.Train("""{"n_components": 1}""", constant.Set).Predictor;
+        using var constant = SyntheticData.AllTraining(Enumerable.Range(0, 10).Select(_ => new[] { 1f, 2f }).ToArray(), null, TaskKind.Decomposition);
+        var model = (PcaPredictor)Pca.Train("""{"n_components": 1}""", constant.TrainingSet()).Predictor;
         Assert.Equal(0, model.ExplainedVariance[0]);
         Assert.Equal(0, model.ExplainedVarianceRatio[0]);
         Assert.Equal(0, model.Predict([1, 2])[0]);

@@ -46,7 +46,7 @@ public class ForestFixtureTests
 
     private static void Write(string name, TaskKind task)
     {
-        using var data = task == TaskKind.Classification ? ForestData.Nonlinear(200, 4, 3, seed: 21) : ForestData.Friedman(200, 5, seed: 21);
+        using var data = task == TaskKind.Classification ? SyntheticData.Nonlinear(200, 4, 3, seed: 21) : SyntheticData.Friedman(200, 5, seed: 21);
         var algorithm = AlgorithmRegistry.Find(name.Split('-')[0], task);
         var model = algorithm.Train("""{"n_estimators": 4, "max_depth": 4, "random_state": 3}""", data.TrainingSet()).Predictor;
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path(name, ".bin"))!);

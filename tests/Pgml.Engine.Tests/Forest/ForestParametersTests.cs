@@ -108,7 +108,7 @@ public class ForestParametersTests
     [Fact]
     public void Data_dependent_limits_are_checked_at_training()
     {
-        using var data = ForestData.Friedman(200, 5, seed: 1);
+        using var data = SyntheticData.Friedman(200, 5, seed: 1);
         var e = Assert.Throws<InvalidParameterException>(() => new RandomForestAlgorithm().Train("""{"max_features": 6}""", data.TrainingSet()));
         Assert.Contains("max_features = 6 exceeds the 5 features", e.Message);
         e = Assert.Throws<InvalidParameterException>(() => new RandomForestAlgorithm().Train("""{"max_samples": 151}""", data.TrainingSet()));

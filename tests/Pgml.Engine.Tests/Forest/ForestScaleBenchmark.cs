@@ -10,20 +10,19 @@ using Xunit.Abstractions;
 namespace Pgml.Engine.Tests.Forest;
 
 /// <summary>
-/// Opt-in (PGML_FOREST_BENCH=1): 1,000,000 rows x 10 features, 10 trees, single-threaded, for each algorithm and task;
+/// Opt-in (PGML_FOREST_BENCH=1; skipped otherwise): 1,000,000 rows x 10 features, 10 trees, single-threaded, for each algorithm and task;
 /// prints the time and the process's peak RSS. Run one case at a time for a meaningful peak, e.g.
 /// PGML_FOREST_BENCH=1 dotnet test -c Release --filter "FullyQualifiedName~ForestScaleBenchmark&amp;DisplayName~random_forest, Regression".
 /// </summary>
 public unsafe class ForestScaleBenchmark(ITestOutputHelper output)
 {
-    [Theory]
+    [OptInTheory("PGML_FOREST_BENCH", "1M-row forest benchmark")]
     [InlineData("random_forest", TaskKind.Regression, "{\"n_estimators\": 10}")]
     [InlineData("random_forest", TaskKind.Classification, "{\"n_estimators\": 10}")]
     [InlineData("extra_trees", TaskKind.Regression, "{\"n_estimators\": 10}")]
     [InlineData("extra_trees", TaskKind.Classification, "{\"n_estimators\": 10}")]
     public void Million_rows(string algorithm, TaskKind task, string hyper)
     {
-        if (Environment.GetEnvironmentVariable("PGML_FOREST_BENCH") != "1") return;
         const int rows = 1_000_000, cols = 10;
         using var x = new NativeMatrix(cols, rows);
         float* p = x.Reserve(rows);

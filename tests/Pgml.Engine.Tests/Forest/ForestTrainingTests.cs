@@ -7,7 +7,7 @@ namespace Pgml.Engine.Tests.Forest;
 
 public class ForestTrainingTests
 {
-    private static ForestPredictor Train(IAlgorithm a, string json, ForestData data, Action? check = null) =>
+    private static ForestPredictor Train(IAlgorithm a, string json, SyntheticData data, Action? check = null) =>
         (ForestPredictor)a.Train(json, data.TrainingSet(check)).Predictor;
 
     [Theory]
@@ -15,7 +15,7 @@ public class ForestTrainingTests
     [InlineData("extra_trees")]
     public void The_same_seed_gives_the_same_forest_and_another_seed_another(string name)
     {
-        using var data = ForestData.Nonlinear(400, 4, 3, seed: 2);
+        using var data = SyntheticData.Nonlinear(400, 4, 3, seed: 2);
         var a = AlgorithmRegistry.Find(name, TaskKind.Classification);
         byte[] first = a.Train("""{"n_estimators": 5, "random_state": 7}""", data.TrainingSet()).Predictor.ToBytes();
         Assert.Equal(first, a.Train("""{"n_estimators": 5, "random_state": 7}""", data.TrainingSet()).Predictor.ToBytes());
@@ -28,7 +28,7 @@ public class ForestTrainingTests
     [Fact]
     public void Depth_and_leaf_limits_hold_in_every_tree()
     {
-        using var data = ForestData.Friedman(600, 5, seed: 4);
+        using var data = SyntheticData.Friedman(600, 5, seed: 4);
         var shallow = Train(new RandomForestAlgorithm(), """{"n_estimators": 8, "max_depth": 3}""", data).ToLayout();
         for (int t = 0; t < shallow.NumTrees; t++) Assert.True(Depth(shallow, shallow.TreeStarts[t]) <= 3);
         var few = Train(new ExtraTreesAlgorithm(), """{"n_estimators": 8, "max_leaf_nodes": 5}""", data).ToLayout();
@@ -50,7 +50,7 @@ public class ForestTrainingTests
     [Fact]
     public void Probabilities_sum_to_one_and_a_pure_training_set_gives_one_leaf()
     {
-        using var data = ForestData.Nonlinear(300, 4, 4, seed: 8);
+        using var data = SyntheticData.Nonlinear(300, 4, 4, seed: 8);
         var p = Train(new RandomForestAlgorithm(), """{"n_estimators": 7}""", data);
         Assert.Equal(PredictionKind.Probabilities, p.Kind);
         var o = new float[4];
@@ -59,8 +59,8 @@ public class ForestTrainingTests
             p.Predict(row, o);
             Assert.Equal(1.0, o.Sum(), 5);
         }
-        using var constant = ForestData.Friedman(100, 5, seed: 1);
-        Array.Fill(constant.Y, 2.5f);
+        using var constant = SyntheticData.Friedman(100, 5, seed: 1);
+        Array.Fill(constant.Labels, 2.5f);
         var flat = Train(new ExtraTreesAlgorithm(), """{"n_estimators": 2}""", constant);
         Assert.Equal(2, flat.NumNodes);
         flat.Predict(constant.XTest[0], o);
@@ -70,7 +70,7 @@ public class ForestTrainingTests
     [Fact]
     public void Constant_features_are_never_split_on()
     {
-        using var data = ForestData.Friedman(500, 6, seed: 6);
+        using var data = SyntheticData.Friedman(500, 6, seed: 6);
         foreach (var row in data.X) { row[1] = 3f; row[4] = -1f; }
         for (int r = 0; r < data.X.Length; r++) { data.Matrix[r, 1] = 3f; data.Matrix[r, 4] = -1f; }
         var l = Train(new RandomForestAlgorithm(), """{"n_estimators": 5, "max_features": 2}""", data).ToLayout();
@@ -84,7 +84,7 @@ public class ForestTrainingTests
     [InlineData("extra_trees")]
     public void Missing_or_infinite_features_are_refused(string name)
     {
-        using var data = ForestData.Friedman(100, 5, seed: 1);
+        using var data = SyntheticData.Friedman(100, 5, seed: 1);
         data.Matrix[10, 2] = float.NaN;
         var e = Assert.Throws<InvalidDataException>(() => AlgorithmRegistry.Find(name, TaskKind.Regression).Train("{}", data.TrainingSet()));
         Assert.Contains("row 11, feature 3", e.Message);
@@ -99,7 +99,7 @@ public class ForestTrainingTests
     [InlineData("extra_trees", 3)]
     public void Cancellation_propagates(string name, int after)
     {
-        using var data = ForestData.Friedman(3000, 5, seed: 2);
+        using var data = SyntheticData.Friedman(3000, 5, seed: 2);
         int calls = 0;
         Assert.Throws<OperationCanceledException>(() => AlgorithmRegistry.Find(name, TaskKind.Regression)
             .Train("""{"n_estimators": 50}""", data.TrainingSet(() => { if (++calls > after) throw new OperationCanceledException(); })));
@@ -109,7 +109,7 @@ public class ForestTrainingTests
     [Fact]
     public void Interrupts_are_checked_every_tree_and_every_100k_rows()
     {
-        using var data = ForestData.Friedman(2000, 5, seed: 2);
+        using var data = SyntheticData.Friedman(2000, 5, seed: 2);
         int calls = 0;
         Train(new RandomForestAlgorithm(), """{"n_estimators": 4, "max_depth": 1}""", data, () => calls++);
         Assert.True(calls >= 4, $"{calls} checks for 4 trees");

@@ -39,9 +39,9 @@ public class ForestVsSklearnTests(ITestOutputHelper output)
     {
         using var data = kind switch
         {
-            "regression" => ForestData.Friedman(1600, 8, seed: 3),
-            "binary" => ForestData.Nonlinear(1600, 6, 2, seed: 7),
-            _ => ForestData.Nonlinear(1600, 6, 3, seed: 9),
+            "regression" => SyntheticData.Friedman(1600, 8, seed: 3),
+            "binary" => SyntheticData.Nonlinear(1600, 6, 2, seed: 7),
+            _ => SyntheticData.Nonlinear(1600, 6, 3, seed: 9),
         };
         var task = data.Task;
         string estimator = "sklearn.ensemble." + (algorithm == "random_forest" ? "RandomForest" : "ExtraTrees") +
@@ -53,7 +53,7 @@ public class ForestVsSklearnTests(ITestOutputHelper output)
             var json = JsonNode.Parse(hyper)!.AsObject();
             json["random_state"] = seed;
             var model = AlgorithmRegistry.Find(algorithm, task).Train(json.ToJsonString(), data.TrainingSet());
-            return data.Score(data.PredictTest(model.Predictor));
+            return data.Score(data.FlatOutputs(model.Predictor));
         }).ToArray();
         foreach (string metric in sk[0].Keys)
         {

@@ -22,14 +22,14 @@ public class SingleTreeExactTests
     [InlineData(30, 1, "squared_error")]
     public void Regression_tree_is_scikit_learns(int maxDepth, int minSamplesLeaf, string criterion)
     {
-        using var data = ForestData.Friedman(3000, 6, seed: 11);
+        using var data = SyntheticData.Friedman(3000, 6, seed: 11);
         var hyper = new { n_estimators = 1, bootstrap = false, max_features = (object?)null, max_depth = maxDepth, min_samples_leaf = minSamplesLeaf, criterion };
         var (ours, sk, tree) = Fit(data, hyper, "sklearn.ensemble.RandomForestRegressor");
         var (matched, ties) = CompareTrees(data, ours.ToLayout(), tree, criterion);
         if (minSamplesLeaf >= 10) Assert.Empty(ties);   // ties need tiny nodes (two rows: any separating feature is as good)
         Assert.True(matched > 50, $"only {matched} nodes compared");
         // Leaf means: ours are the float32 of the same double mean (summed in another order): 1 float32 ulp at most.
-        var predictions = data.PredictTest(ours);
+        var predictions = data.FlatOutputs(ours);
         int compared = 0;
         for (int i = 0; i < predictions.Length; i++)
         {
@@ -48,13 +48,13 @@ public class SingleTreeExactTests
     [InlineData(8, 10, "log_loss", 4)]
     public void Classification_tree_is_scikit_learns_up_to_ties(int maxDepth, int minSamplesLeaf, string criterion, int classes)
     {
-        using var data = ForestData.Nonlinear(3000, 5, classes, seed: 5);
+        using var data = SyntheticData.Nonlinear(3000, 5, classes, seed: 5);
         var hyper = new { n_estimators = 1, bootstrap = false, max_features = (object?)null, max_depth = maxDepth, min_samples_leaf = minSamplesLeaf, criterion };
         var (ours, sk, tree) = Fit(data, hyper, "sklearn.ensemble.RandomForestClassifier");
         var (matched, ties) = CompareTrees(data, ours.ToLayout(), tree, criterion);
         Assert.True(matched > 20 && matched > 4 * ties.Count, $"{matched} nodes equal, {ties.Count} ties");
         // Probabilities are class counts over the leaf's rows: float32 of the same ratio, within 1 float32 ulp.
-        var predictions = data.PredictTest(ours);
+        var predictions = data.FlatOutputs(ours);
         int compared = 0;
         for (int i = 0; i < data.XTest.Length; i++)
         {
@@ -66,7 +66,7 @@ public class SingleTreeExactTests
         Assert.True(compared > data.XTest.Length / 2, $"only {compared} test rows avoid tied nodes");
     }
 
-    private static (ForestPredictor, double[], SkTree) Fit(ForestData data, object hyper, string estimator)
+    private static (ForestPredictor, double[], SkTree) Fit(SyntheticData data, object hyper, string estimator)
     {
         var json = JsonSerializer.Serialize(hyper, hyper.GetType(), Options);
         var ours = (ForestPredictor)new RandomForestAlgorithm().Train(json, data.TrainingSet()).Predictor;
@@ -82,7 +82,7 @@ public class SingleTreeExactTests
     }
 
     /// <summary>Walks both trees from the root with the node's training rows; returns equal nodes and scikit-learn's tied nodes.</summary>
-    private static (int Matched, HashSet<int> Ties) CompareTrees(ForestData data, ForestLayout ours, SkTree sk, string criterion)
+    private static (int Matched, HashSet<int> Ties) CompareTrees(SyntheticData data, ForestLayout ours, SkTree sk, string criterion)
     {
         int matched = 0;
         var ties = new HashSet<int>();
@@ -116,11 +116,11 @@ public class SingleTreeExactTests
     }
 
     /// <summary>The node's impurity minus its children's, weighted by rows (the quantity both searches maximise).</summary>
-    private static double Gain(ForestData data, int[] rows, int feature, float threshold, string criterion)
+    private static double Gain(SyntheticData data, int[] rows, int feature, float threshold, string criterion)
     {
         double Impurity(IEnumerable<int> part)
         {
-            var ys = part.Select(r => (double)data.Y[r]).ToArray();
+            var ys = part.Select(r => (double)data.Labels[r]).ToArray();
             if (ys.Length == 0) return 0;
             if (data.Task == TaskKind.Regression)
             {

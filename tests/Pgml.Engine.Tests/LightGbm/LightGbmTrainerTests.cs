@@ -12,21 +12,9 @@ public class LightGbmTrainerTests
     private const int Rows = 1000;
     private const int TrainRows = 800;
 
-    /// <summary>Rows of 3 uniform features in [-2, 2] and the label computed from each row.</summary>
-    private static (NativeMatrix Features, float[] Labels) Synthetic(Func<float[], float> label, int seed = 1)
-    {
-        var rng = new Random(seed);
-        var m = new NativeMatrix(3, Rows);
-        var labels = new float[Rows];
-        var row = new float[3];
-        for (int i = 0; i < Rows; i++)
-        {
-            for (int j = 0; j < 3; j++) row[j] = (float)(rng.NextDouble() * 4 - 2);
-            labels[i] = label(row);
-            m.AppendRow(row);
-        }
-        return (m, labels);
-    }
+    /// <summary>Rows of 3 uniform features in [-2, 2) and the label computed from each row.</summary>
+    private static (NativeMatrix Features, float[] Labels) Synthetic(Func<float[], float> label, int seed = 1) =>
+        SyntheticData.UniformMatrix(Rows, 3, seed, -2, 2, label);
 
     private static LightGbmParameters Params(string json, LightGbmTask task = LightGbmTask.Regression) =>
         LightGbmParameters.Parse(json.Insert(1, "\"num_threads\": 1" + (json.Trim() == "{}" ? "" : ", ")), task);

@@ -19,12 +19,12 @@ public class LeastSquaresTests
     [InlineData(false)]
     public void Ordinary_least_squares_matches_LinearRegression(bool fitIntercept)
     {
-        using var data = LinearTestData.From(SyntheticData.Regression(500, 6, seed: 21));
+        using var data = SyntheticData.Regression(500, 6, seed: 21);
         var p = data.Fit("linear", $$"""{"fit_intercept": {{(fitIntercept ? "true" : "false")}}}""");
         var s = data.Sklearn("sklearn.linear_model.LinearRegression", new { fit_intercept = fitIntercept }, "coef_", "intercept_", "predict");
         Close.Vector(s["coef_"].Flat(), p.Coefficients(0), ClosedForm);
         Close.Vector(s["intercept_"].Flat(), p.Intercepts, ClosedForm, floor: 1);
-        Close.Vector(s["predict"].Flat(), data.Predict(p).Select(o => (double)o[0]).ToArray(), Float32);
+        Close.Vector(s["predict"].Flat(), data.PredictTest(p).Select(o => (double)o[0]).ToArray(), Float32);
     }
 
     [Fact]
@@ -34,7 +34,7 @@ public class LeastSquaresTests
         var rng = new Random(5);
         var x = Enumerable.Range(0, 400).Select(_ => new[] { (float)(10000 + rng.NextDouble()), (float)rng.NextDouble() }).ToArray();
         var y = x.Select(r => (float)(3 * (r[0] - 10000) - 2 * r[1] + 0.01 * rng.NextDouble())).ToArray();
-        using var data = new LinearTestData(x, y, 300, TaskKind.Regression);
+        using var data = new SyntheticData(x, y, 300, TaskKind.Regression);
         var p = data.Fit("linear");
         var s = data.Sklearn("sklearn.linear_model.LinearRegression", new { }, "coef_", "intercept_");
         // 1e-7: cond(XᵀX) of the centered data is ~1, but float32 rows near 1e4 carry only ~3 digits of spread... both
@@ -54,7 +54,7 @@ public class LeastSquaresTests
             return new[] { a, b, a, 2 * b, 7f };
         }).ToArray();
         var y = x.Select(r => (float)(1.5 * r[0] - r[1] + 0.5 + 0.05 * rng.NextDouble())).ToArray();
-        using var data = new LinearTestData(x, y, 200, TaskKind.Regression);
+        using var data = new SyntheticData(x, y, 200, TaskKind.Regression);
         var p = data.Fit("linear");
         // scikit-learn on these columns returns ~1e12 weights that cancel (gelsd keeps singular values that rounding
         // left at ~1e-16 of the largest), so the reference is its fit on the independent columns a, b, spread as the
@@ -74,7 +74,7 @@ public class LeastSquaresTests
     [InlineData(3.0, false)]
     public void Ridge_matches_Ridge(double alpha, bool fitIntercept)
     {
-        using var data = LinearTestData.From(SyntheticData.Regression(400, 5, seed: 22, noise: 0.5));
+        using var data = SyntheticData.Regression(400, 5, seed: 22, noise: 0.5);
         var p = data.Fit("ridge", $$"""{"alpha": {{alpha}}, "fit_intercept": {{(fitIntercept ? "true" : "false")}}}""");
         var s = data.Sklearn("sklearn.linear_model.Ridge", new { alpha, fit_intercept = fitIntercept }, "coef_", "intercept_");
         Close.Vector(s["coef_"].Flat(), p.Coefficients(0), ClosedForm);
@@ -87,12 +87,12 @@ public class LeastSquaresTests
     [InlineData(3, 10.0)]
     public void Ridge_classifier_matches_RidgeClassifier(int classes, double alpha)
     {
-        using var data = LinearTestData.From(SyntheticData.Classification(450, 5, classes, seed: 23, spread: 3));
+        using var data = SyntheticData.Classification(450, 5, classes, seed: 23, spread: 3);
         var p = data.Fit("ridge", $$"""{"alpha": {{alpha}}}""");
         var s = data.Sklearn("sklearn.linear_model.RidgeClassifier", new { alpha }, "coef_", "intercept_", "decision_function", "predict");
         Close.Vector(s["coef_"].Flat(), Close.Coefficients(p), ClosedForm);
         Close.Vector(s["intercept_"].Flat(), p.Intercepts, ClosedForm, floor: 1);
-        var scores = data.Predict(p);
+        var scores = data.PredictTest(p);
         var decision = s["decision_function"].Flat();
         // binary: scikit-learn's one decision value s is pgml's [-s, s]; otherwise one score per class
         var ours = classes == 2 ? scores.Select(o => (double)o[1]).ToArray() : scores.SelectMany(o => o.Select(v => (double)v)).ToArray();

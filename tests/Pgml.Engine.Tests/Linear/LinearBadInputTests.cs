@@ -1,6 +1,5 @@
 using Pgml.Engine.Algorithms;
 using Pgml.Engine.Models;
-using Pgml.Engine.Tests.Algorithms;
 using Xunit;
 
 namespace Pgml.Engine.Tests.Linear;
@@ -62,9 +61,9 @@ public class LinearBadInputTests
         return data;
     }
 
-    private static LinearTestData DataFor(TaskKind task, int rows = 300) => LinearTestData.From(task == TaskKind.Regression
+    private static SyntheticData DataFor(TaskKind task, int rows = 300) => task == TaskKind.Regression
         ? SyntheticData.Regression(rows, 4, seed: 61)
-        : SyntheticData.Classification(rows, 4, 3, seed: 61, spread: 3));
+        : SyntheticData.Classification(rows, 4, 3, seed: 61, spread: 3);
 
     [Theory, MemberData(nameof(Fits))]
     public void Missing_or_infinite_values_are_refused(string algorithm, TaskKind task)
@@ -99,14 +98,14 @@ public class LinearBadInputTests
     public void A_class_missing_from_the_training_rows_still_gets_a_row_of_weights()
     {
         // classes 0 and 1 only, trained as 3 classes: class 2 is never the argmax, and nothing is NaN
-        using var data = LinearTestData.From(SyntheticData.Classification(300, 4, 2, seed: 62, spread: 3));
-        var three = new LinearTestData(data.X, data.Y, data.Train, TaskKind.Classification, 3);
+        using var data = SyntheticData.Classification(300, 4, 2, seed: 62, spread: 3);
+        var three = new SyntheticData(data.X, data.Y, data.Train, TaskKind.Classification, 3);
         using (three)
             foreach (var name in new[] { "linear", "ridge", "linear_svm" })
             {
                 var p = three.Fit(name);
                 Assert.Equal(3, p.NumOutputs);
-                Assert.All(three.Predict(p), o => { Assert.All(o, v => Assert.True(float.IsFinite(v))); Assert.NotEqual(2, Close.ArgMax(o.Select(v => (double)v).ToArray())); });
+                Assert.All(three.PredictTest(p), o => { Assert.All(o, v => Assert.True(float.IsFinite(v))); Assert.NotEqual(2, Close.ArgMax(o.Select(v => (double)v).ToArray())); });
             }
     }
 }

@@ -9,11 +9,11 @@ namespace Pgml.Engine.Tests.Neighbors;
 /// Committed model files of the knn, kmeans and pca formats with the predictions they gave when written: a later
 /// pgml must load them and predict the same values bit for bit, so a format change cannot silently break stored models
 /// (bump the format's version and keep reading the old one instead). Written into the source tree only when
-/// PGML_WRITE_FIXTURES=1; the file names carry the format version.
+/// PGML_WRITE_FIXTURES=1 (the writers are opt-in tests, skipped otherwise); the file names carry the format version.
 /// </summary>
 public static class FormatFixture
 {
-    public static bool Writing => Environment.GetEnvironmentVariable("PGML_WRITE_FIXTURES") == "1";
+    public const string Variable = "PGML_WRITE_FIXTURES";
 
     private static string Format(float v) => v.ToString("R", CultureInfo.InvariantCulture);
 

@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using Pgml.Engine.Models;
 using Pgml.Engine.Neighbors;
-using Pgml.Engine.Tests.Algorithms;
 using Xunit;
 
 namespace Pgml.Engine.Tests.Neighbors;
@@ -20,10 +19,9 @@ public class KnnFixtureTests
         Assert.Equal(3, classification.NumOutputs);
     }
 
-    [Fact]
+    [OptInFact(FormatFixture.Variable, "writes the format fixtures into the source tree")]
     public void Write_the_fixtures_when_asked()
     {
-        if (!FormatFixture.Writing) return;
         using var r = SyntheticData.Regression(120, 3, seed: 31);
         var regression = new KnnAlgorithm().Train("""{"n_neighbors": 4, "weights": "distance", "leaf_size": 5}""", r.TrainingSet()).Predictor;
         FormatFixture.Write(Source(), $"knn-regression-v{KnnPredictor.Version}", regression, [.. r.XTest.Take(20), r.XTrain[0]]);

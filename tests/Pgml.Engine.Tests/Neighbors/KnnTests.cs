@@ -73,12 +73,12 @@ public class KnnTests
     [Fact]
     public void A_class_missing_from_the_training_rows_has_probability_zero()
     {
-        var x = OwnedTrainingSet.Uniform(50, 2, seed: 1);
+        var x = SyntheticData.Uniform(50, 2, seed: 1);
         var y = x.Select(r => r[0] > 0 ? 2f : 0f).ToArray();
-        using var set = new OwnedTrainingSet(x, y, TaskKind.Classification, classes: 3);
-        var model = Knn.Train("{}", set.Set).Predictor;
+        using var set = SyntheticData.AllTraining(x, y, TaskKind.Classification, classes: 3);
+        var model = Knn.Train("{}", set.TrainingSet()).Predictor;
         Assert.Equal(3, model.NumOutputs);
-        foreach (var row in OwnedTrainingSet.Uniform(20, 2, seed: 2))
+        foreach (var row in SyntheticData.Uniform(20, 2, seed: 2))
         {
             var proba = model.Predict(row);
             Assert.Equal(0f, proba[1]);
@@ -104,9 +104,9 @@ public class KnnTests
         var rng = new Random(3);
         var x = Enumerable.Range(0, 3000).Select(_ => Enumerable.Range(0, 3).Select(_ => (float)rng.Next(6)).ToArray()).ToArray();
         var y = Enumerable.Range(0, x.Length).Select(i => (float)i).ToArray();
-        using var set = new OwnedTrainingSet(x, y, TaskKind.Regression);
+        using var set = SyntheticData.AllTraining(x, y, TaskKind.Regression);
         const int k = 12;
-        var model = (KnnPredictor)Knn.Train($$"""{"n_neighbors": {{k}}, "p": {{p}}, "leaf_size": {{leafSize}}}""", set.Set).Predictor;
+        var model = (KnnPredictor)Knn.Train($$"""{"n_neighbors": {{k}}, "p": {{p}}, "leaf_size": {{leafSize}}}""", set.TrainingSet()).Predictor;
         var rows = new int[k];
         var distances = new double[k];
         var queries = Enumerable.Range(0, 200).Select(_ => Enumerable.Range(0, 3).Select(_ => (float)(rng.NextDouble() * 7 - 0.5)).ToArray())
@@ -121,12 +121,12 @@ public class KnnTests
     [Fact]
     public void Neighbours_of_continuous_rows_match_brute_force_in_many_dimensions()
     {
-        var x = OwnedTrainingSet.Uniform(4000, 12, seed: 8);
-        using var set = new OwnedTrainingSet(x, new float[x.Length], TaskKind.Regression);
-        var model = (KnnPredictor)Knn.Train("""{"n_neighbors": 9, "leaf_size": 7}""", set.Set).Predictor;
+        var x = SyntheticData.Uniform(4000, 12, seed: 8);
+        using var set = SyntheticData.AllTraining(x, new float[x.Length], TaskKind.Regression);
+        var model = (KnnPredictor)Knn.Train("""{"n_neighbors": 9, "leaf_size": 7}""", set.TrainingSet()).Predictor;
         var rows = new int[9];
         var distances = new double[9];
-        foreach (var q in OwnedTrainingSet.Uniform(100, 12, seed: 9))
+        foreach (var q in SyntheticData.Uniform(100, 12, seed: 9))
         {
             model.Neighbors(q, rows, distances);
             var expected = BruteForce(x, q, 9, 2);
@@ -140,10 +140,10 @@ public class KnnTests
     public void A_search_reads_a_small_part_of_many_rows()
     {
         // 200,000 rows in 4 dimensions: the tree must not scan them all
-        var x = OwnedTrainingSet.Uniform(200_000, 4, seed: 4);
-        using var set = new OwnedTrainingSet(x, new float[x.Length], TaskKind.Regression);
-        var model = (KnnPredictor)Knn.Train("{}", set.Set).Predictor;
-        var queries = OwnedTrainingSet.Uniform(500, 4, seed: 5);
+        var x = SyntheticData.Uniform(200_000, 4, seed: 4);
+        using var set = SyntheticData.AllTraining(x, new float[x.Length], TaskKind.Regression);
+        var model = (KnnPredictor)Knn.Train("{}", set.TrainingSet()).Predictor;
+        var queries = SyntheticData.Uniform(500, 4, seed: 5);
         var output = new float[1];
         foreach (var q in queries) model.Predict(q, output);
         double perQuery = model.DistanceEvaluations / (double)queries.Length;
@@ -177,10 +177,10 @@ public class KnnTests
         using var data = SyntheticData.Regression(100, 3, seed: 1);
         var model = Knn.Train("{}", data.TrainingSet()).Predictor;
         Assert.True(float.IsNaN(model.Predict([1, float.NaN, 0])[0]));
-        var x = OwnedTrainingSet.Uniform(20, 2, seed: 1);
+        var x = SyntheticData.Uniform(20, 2, seed: 1);
         x[7][1] = float.NaN;
-        using var set = new OwnedTrainingSet(x, new float[20], TaskKind.Regression);
-        var e = Assert.Throws<InvalidDataException>(() => Knn.Train("{}", set.Set));
+        using var set = SyntheticData.AllTraining(x, new float[20], TaskKind.Regression);
+        var e = Assert.Throws<InvalidDataException>(() => Knn.Train("{}", set.TrainingSet()));
         Assert.Contains("row 8", e.Message);
         Assert.Contains("feature 2", e.Message);
     }
@@ -222,10 +222,10 @@ public class KnnTests
         var interrupt = new InterruptAfter(1);
         Assert.Throws<InterruptAfter.Cancelled>(() => Knn.Train("{}", data.TrainingSet(interrupt.Check)));
         // a large tree checks while it partitions, about every 100,000 rows
-        var x = OwnedTrainingSet.Uniform(150_000, 2, seed: 2);
+        var x = SyntheticData.Uniform(150_000, 2, seed: 2);
         var counting = new InterruptAfter(int.MaxValue);
-        using var set = new OwnedTrainingSet(x, new float[x.Length], TaskKind.Regression, checkInterrupts: counting.Check);
-        Knn.Train("{}", set.Set);
+        using var set = SyntheticData.AllTraining(x, new float[x.Length], TaskKind.Regression);
+        Knn.Train("{}", set.TrainingSet(counting.Check));
         Assert.True(counting.Calls >= 10, $"{counting.Calls} checks");
     }
 }

@@ -9,7 +9,7 @@ using Xunit.Abstractions;
 namespace Pgml.Engine.Tests.Neighbors;
 
 /// <summary>
-/// Opt-in (PGML_BENCH_1M=1, or =knn etc. for one of them): trains knn, kmeans, mini_batch_kmeans and pca on 1,000,000 rows x 10 features (8 Gaussian
+/// Opt-in (PGML_BENCH_1M=1, or =knn etc. for one of them; skipped when unset): trains knn, kmeans, mini_batch_kmeans and pca on 1,000,000 rows x 10 features (8 Gaussian
 /// blobs) and prints the time and the process's peak RSS; for knn also the model's size, its load time and the time of
 /// one prediction. Run one algorithm per process for a meaningful peak, e.g.
 /// PGML_BENCH_1M=kmeans dotnet test tests/Pgml.Engine.Tests -c Release --filter FullyQualifiedName~ScaleBenchmarks
@@ -18,24 +18,22 @@ public class ScaleBenchmarks(ITestOutputHelper output)
 {
     private const int Rows = 1_000_000, Features = 10;
 
+    /// <summary>8 Gaussian blobs (spread 1.5) written straight into a native matrix; y = Σ (j + 1)·x_j for knn's regression.</summary>
     private static unsafe (NativeMatrix X, float[] Y) Blobs()
     {
-        var rng = new Random(1);
-        var centres = Enumerable.Range(0, 8).Select(_ => Enumerable.Range(0, Features).Select(_ => rng.NextDouble() * 10 - 5).ToArray()).ToArray();
         var x = new NativeMatrix(Features, Rows);
         float* p = x.Reserve(Rows);
         var y = new float[Rows];
-        for (int i = 0; i < Rows; i++)
+        long i = 0;
+        foreach (var (_, row) in SyntheticData.BlobRows(Rows, Features, 8, seed: 1, spread: 1.5))
         {
-            int c = i % 8;
             double sum = 0;
             for (int j = 0; j < Features; j++)
             {
-                double v = centres[c][j] + 1.5 * OwnedTrainingSet.Gaussian(rng);
-                p[(long)i * Features + j] = (float)v;
-                sum += v * (j + 1);
+                p[i * Features + j] = row[j];
+                sum += row[j] * (j + 1.0);
             }
-            y[i] = (float)sum;
+            y[i++] = (float)sum;
         }
         x.Commit(Rows);
         return (x, y);
@@ -44,15 +42,29 @@ public class ScaleBenchmarks(ITestOutputHelper output)
     private static long PeakRssKb() =>
         long.Parse(File.ReadAllLines("/proc/self/status").First(l => l.StartsWith("VmHWM:")).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
 
-    [Theory]
-    [InlineData("knn", TaskKind.Regression, "{}")]
-    [InlineData("kmeans", TaskKind.Clustering, "{}")]
-    [InlineData("mini_batch_kmeans", TaskKind.Clustering, "{}")]
-    [InlineData("pca", TaskKind.Decomposition, "{}")]
+    private const string Variable = "PGML_BENCH_1M";
+
+    /// <summary>Every case, or only the one PGML_BENCH_1M names (read when the runner discovers the tests).</summary>
+    public static TheoryData<string, TaskKind, string> Cases()
+    {
+        (string, TaskKind, string)[] all =
+        [
+            ("knn", TaskKind.Regression, "{}"),
+            ("kmeans", TaskKind.Clustering, "{}"),
+            ("mini_batch_kmeans", TaskKind.Clustering, "{}"),
+            ("pca", TaskKind.Decomposition, "{}"),
+        ];
+        string? only = Environment.GetEnvironmentVariable(Variable);
+        var data = new TheoryData<string, TaskKind, string>();
+        foreach (var (algorithm, task, json) in all)
+            if (only is null or "1" || only == algorithm) data.Add(algorithm, task, json);
+        return data;
+    }
+
+    [OptInTheory(Variable, "1M-row knn, kmeans and pca benchmark")]
+    [MemberData(nameof(Cases))]
     public unsafe void Train_on_a_million_rows(string algorithm, TaskKind task, string json)
     {
-        string? only = Environment.GetEnvironmentVariable("PGML_BENCH_1M");
-        if (only != "1" && only != algorithm) return;
         var (x, y) = Blobs();
         using var _ = x;
         fixed (float* labels = y)

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Pgml.Engine.Algorithms;
 using Pgml.Engine.Models;
-using Pgml.Engine.Tests.Algorithms;
 using Xunit;
 
 namespace Pgml.Engine.Tests.Svm;

@@ -67,13 +67,12 @@ public class TreeEnsembleCompiledFixtureTests
     private static string Format(float v) => v.ToString("R", CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// Writes the fixture into the source tree when PGML_WRITE_TREE_FIXTURES=1, otherwise does nothing. The file name
+    /// Writes the fixture into the source tree when PGML_WRITE_TREE_FIXTURES=1 (skipped otherwise). The file name
     /// carries the version ToCompiled writes, so running it after a format change adds a new fixture beside the old.
     /// </summary>
-    [Fact]
+    [OptInFact("PGML_WRITE_TREE_FIXTURES", "writes the compiled-model fixture into the source tree")]
     public void WriteFixtureWhenAsked()
     {
-        if (Environment.GetEnvironmentVariable("PGML_WRITE_TREE_FIXTURES") != "1") return;
         var (x, s) = XGBoostTraining.Features(600, Cols, 77, missingRate: 0.15);
         using var b = XGBoostTraining.Train(x, [.. s.Select(v => v > 0.2 ? 1f : 0f)], Cols, 5,
             ("objective", "binary:logistic"), ("max_depth", "3"), ("base_score", "0.3"));

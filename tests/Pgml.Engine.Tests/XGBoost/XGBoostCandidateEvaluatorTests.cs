@@ -12,21 +12,9 @@ public class XGBoostCandidateEvaluatorTests
 {
     private const int Columns = 4;
 
-    /// <summary>Rows of uniform features in [-1, 1] and the label computed from each row.</summary>
-    private static (NativeMatrix Features, float[] Labels) Synthetic(int rows, Func<float[], float> label, int seed = 1)
-    {
-        var rng = new Random(seed);
-        var m = new NativeMatrix(Columns, rows);
-        var labels = new float[rows];
-        var row = new float[Columns];
-        for (int i = 0; i < rows; i++)
-        {
-            for (int j = 0; j < Columns; j++) row[j] = (float)(rng.NextDouble() * 2 - 1);
-            labels[i] = label(row);
-            m.AppendRow(row);
-        }
-        return (m, labels);
-    }
+    /// <summary>Rows of uniform features in [-1, 1) and the label computed from each row.</summary>
+    private static (NativeMatrix Features, float[] Labels) Synthetic(int rows, Func<float[], float> label, int seed = 1) =>
+        SyntheticData.UniformMatrix(rows, Columns, seed, -1, 1, label);
 
     private static void None() { }
 

@@ -1,52 +1,10 @@
-using System.Runtime.InteropServices;
 using Pgml.Engine.Algorithms;
 using Pgml.Engine.Clustering;
-using Pgml.Engine.Data;
 using Pgml.Engine.Decomposition;
 using Pgml.Engine.Models;
 using Pgml.Engine.Neighbors;
 
 namespace Pgml.Engine.Tests.Neighbors;
-
-/// <summary>
-/// Rows a test made itself (all of them train) as a <see cref="TrainingSet"/>, for the knn, k-means and PCA tests whose
-/// data SyntheticData does not make (ties, grids, rotated Gaussians, a million rows).
-/// </summary>
-public sealed unsafe class OwnedTrainingSet : IDisposable
-{
-    private readonly float[] _labels;
-    private GCHandle _pin;
-
-    public OwnedTrainingSet(float[][] x, float[]? y, TaskKind task, int classes = 0, Action? checkInterrupts = null)
-    {
-        X = x;
-        Matrix = new NativeMatrix(x[0].Length, x.Length);
-        foreach (var row in x) Matrix.AppendRow(row);
-        _labels = y ?? [];
-        _pin = GCHandle.Alloc(_labels, GCHandleType.Pinned);
-        Set = new TrainingSet(Matrix, y is null ? null : (float*)_pin.AddrOfPinnedObject(), x.Length, task, classes, checkInterrupts ?? (() => { }));
-    }
-
-    public float[][] X { get; }
-    public NativeMatrix Matrix { get; }
-    public TrainingSet Set { get; }
-
-    public void Dispose()
-    {
-        Matrix.Dispose();
-        if (_pin.IsAllocated) _pin.Free();
-    }
-
-    /// <summary>Rows of independent uniform values in [-1, 1).</summary>
-    public static float[][] Uniform(int rows, int features, int seed)
-    {
-        var rng = new Random(seed);
-        return Enumerable.Range(0, rows).Select(_ => Enumerable.Range(0, features).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray()).ToArray();
-    }
-
-    public static double Gaussian(Random rng) =>
-        Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
-}
 
 /// <summary>Loads the formats of this folder's algorithms as ModelFormats.Load does once they are registered there.</summary>
 public static class LocalFormats

@@ -1,6 +1,4 @@
-using System.Runtime.InteropServices;
 using Pgml.Engine.Algorithms;
-using Pgml.Engine.Data;
 using Pgml.Engine.Linear;
 using Pgml.Engine.Models;
 using Pgml.Engine.Tests.Algorithms;
@@ -8,53 +6,15 @@ using Xunit;
 
 namespace Pgml.Engine.Tests.Linear;
 
-/// <summary>Rows given as arrays (for shapes SyntheticData does not make: collinear, constant, offset columns), the
-/// training glue, and the comparisons the linear tests share.</summary>
-internal sealed unsafe class LinearTestData : IDisposable
+/// <summary>The linear tests' training and scikit-learn glue on a <see cref="SyntheticData"/>.</summary>
+internal static class LinearFitting
 {
-    private readonly GCHandle _pin;
+    public static LinearPredictor Fit(this SyntheticData data, string algorithm, string json = "{}") =>
+        (LinearPredictor)AlgorithmRegistry.Find(algorithm, data.Task).Train(json, data.TrainingSet()).Predictor;
 
-    public LinearTestData(float[][] x, float[] y, int train, TaskKind task, int classes = 0)
-    {
-        X = x;
-        Y = y;
-        Train = train;
-        Task = task;
-        Classes = classes;
-        Matrix = new NativeMatrix(x[0].Length, x.Length);
-        foreach (var row in x) Matrix.AppendRow(row);
-        _pin = GCHandle.Alloc(y, GCHandleType.Pinned);
-    }
-
-    public static LinearTestData From(SyntheticData s) => new(s.X, s.Y!, s.Train, s.Task, s.Classes);
-
-    public float[][] X { get; }
-    public float[] Y { get; }
-    public int Train { get; }
-    public TaskKind Task { get; }
-    public int Classes { get; }
-    public NativeMatrix Matrix { get; }
-    public float[][] XTrain => X[..Train];
-    public float[][] XTest => X[Train..];
-    public float[] YTrain => Y[..Train];
-
-    public TrainingSet TrainingSet(Action? checkInterrupts = null) =>
-        new(Matrix, (float*)_pin.AddrOfPinnedObject(), Train, Task, Classes, checkInterrupts ?? (() => { }));
-
-    public LinearPredictor Fit(string algorithm, string json = "{}") =>
-        (LinearPredictor)AlgorithmRegistry.Find(algorithm, Task).Train(json, TrainingSet()).Predictor;
-
-    public Dictionary<string, System.Text.Json.JsonElement> Sklearn(string estimator, object parameters, params string[] outputs) =>
-        SklearnReference.Fit(estimator, parameters, XTrain, YTrain, XTest, outputs);
-
-    public float[][] Predict(IPredictor p) =>
-        XTest.Select(row => { var o = new float[p.NumOutputs]; p.Predict(row, o); return o; }).ToArray();
-
-    public void Dispose()
-    {
-        Matrix.Dispose();
-        _pin.Free();
-    }
+    public static Dictionary<string, System.Text.Json.JsonElement> Sklearn(this SyntheticData data, string estimator, object parameters,
+        params string[] outputs) =>
+        SklearnReference.Fit(estimator, parameters, data.XTrain, data.YTrain, data.XTest, outputs);
 }
 
 internal static class Close

@@ -1,0 +1,2 @@
+// The shared test data and the opt-in attributes are used by nearly every test folder.
+global using Pgml.Engine.Tests.TestData;
