@@ -8,7 +8,7 @@ namespace Pgml.Engine.Algorithms;
 /// in a native library's wording) and <see cref="Special"/> (a native library's own syntax, e.g. constraints, which
 /// the library's parser converts) are used by the native libraries' tables; the others by pgml's algorithms.
 /// </summary>
-public enum HyperparameterType { Number, Integer, Boolean, Choice, NumberOrChoice, CountOrFraction, String, Special }
+internal enum HyperparameterType { Number, Integer, Boolean, Choice, NumberOrChoice, CountOrFraction, String, Special }
 
 /// <summary>
 /// One accepted hyperparameter, of pgml's own algorithms (scikit-learn's names) or of a native library (XGBoost's or
@@ -19,7 +19,7 @@ public enum HyperparameterType { Number, Integer, Boolean, Choice, NumberOrChoic
 /// that an algorithm can refuse a value other than the default. One table and parse skeleton serve every family
 /// (<see cref="ParameterTable"/>).
 /// </summary>
-public sealed record HyperparameterSpec(
+internal sealed record HyperparameterSpec(
     string Name, HyperparameterType Type, object? Default,
     double Min = double.NegativeInfinity, bool MinExclusive = false,
     double Max = double.PositiveInfinity, bool MaxExclusive = false,
@@ -88,7 +88,7 @@ public sealed record HyperparameterSpec(
 /// <see cref="InvalidParameterException"/>s that name the algorithm and what it accepts. Values not given take the
 /// spec's default.
 /// </summary>
-public sealed class Hyperparameters
+internal sealed class Hyperparameters
 {
     private readonly Dictionary<string, object?> _values = new(StringComparer.Ordinal);
     private readonly HashSet<string> _given = new(StringComparer.Ordinal);

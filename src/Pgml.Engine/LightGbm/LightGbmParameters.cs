@@ -6,7 +6,7 @@ using Lib = Pgml.Engine.LibraryParameterTable;
 
 namespace Pgml.Engine.LightGbm;
 
-public enum LightGbmTask { Regression, Classification }
+internal enum LightGbmTask { Regression, Classification }
 
 /// <summary>
 /// Validated LightGBM 4.7 hyperparameters, parsed from the JSON object SQL passes (jsonb text). Immutable.
@@ -16,7 +16,7 @@ public enum LightGbmTask { Regression, Classification }
 /// LightGBM's "is set with ... will be ignored" warning. The alias lists equal LightGBM's (LGBM_DumpParamAliases; a
 /// test checks them).
 /// </summary>
-public sealed class LightGbmParameters
+internal sealed class LightGbmParameters
 {
     /// <summary>Boosting iterations when none is given: LightGBM's default, as LGBMRegressor/LGBMClassifier.</summary>
     public const int DefaultNumIterations = 100;

@@ -64,7 +64,7 @@ internal sealed class LightGbmPredictor : IPredictor
 }
 
 /// <summary>lightgbm: gradient-boosted trees trained by LightGBM's native library (NuGet), served by the C# evaluator.</summary>
-public sealed class LightGbmAlgorithm : IAlgorithm
+internal sealed class LightGbmAlgorithm : IAlgorithm
 {
     /// <summary>The library's own text model, stored beside pgml's bytes.</summary>
     public const string NativeFile = "estimator.txt";

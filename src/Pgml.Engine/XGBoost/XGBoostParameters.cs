@@ -12,7 +12,7 @@ namespace Pgml.Engine.XGBoost;
 /// with its JSON type and range; aliases (learning_rate, reg_lambda, random_state, ...) are folded into XGBoost's
 /// canonical names so a key given twice under two names is caught.
 /// </summary>
-public sealed class XGBoostParameters
+internal sealed class XGBoostParameters
 {
     /// <summary>
     /// Boosting rounds when n_estimators is not given: XGBoost's Python default (XGBRegressor/XGBClassifier), not

@@ -1,6 +1,7 @@
 using Pgml.Engine.Algorithms;
 using Pgml.Engine.Models;
 using Xunit;
+using Pgml.Engine.Tests.TestData;
 
 namespace Pgml.Engine.Tests.Algorithms;
 
@@ -43,16 +44,10 @@ public class AlgorithmContractTests
         var output = new float[p.NumOutputs];
         var rows = data.XTest;
         for (int i = 0; i < 1000; i++) p.Predict(rows[i % rows.Length], output);   // past the JIT's tiering
-        // The best of 5 rounds: a tier-up installed mid-round (late on a loaded machine) can allocate once, while an
-        // allocation in Predict itself shows in every round.
-        long fewest = long.MaxValue;
-        for (int round = 0; round < 5 && fewest != 0; round++)
+        Assert.Equal(0, Allocations.Fewest(() =>
         {
-            long before = GC.GetAllocatedBytesForCurrentThread();
             for (int i = 0; i < 1000; i++) p.Predict(rows[i % rows.Length], output);
-            fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
-        }
-        Assert.Equal(0, fewest);
+        }));
     }
 
     [Theory, MemberData(nameof(Cases))]

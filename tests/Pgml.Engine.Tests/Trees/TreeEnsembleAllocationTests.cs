@@ -1,5 +1,6 @@
 using Pgml.Engine.Trees;
 using Xunit;
+using Pgml.Engine.Tests.TestData;
 
 namespace Pgml.Engine.Tests.Trees;
 
@@ -24,11 +25,10 @@ public class TreeEnsembleAllocationTests
         var model = TreeEnsemble.FromXGBoostJson(b.Save());
         var output = new float[model.NumOutputs];
 
-        // Warm up so tiered JIT compilation does not count.
-        for (int r = 0; r < 1000; r++) Run(model, x, r, cols, output);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int r = 0; r < 1000; r++) Run(model, x, r, cols, output);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocations.Fewest(() =>
+        {
+            for (int r = 0; r < 1000; r++) Run(model, x, r, cols, output);
+        }));
     }
 
     private static void Run(TreeEnsemble model, float[] x, int r, int cols, float[] output)
