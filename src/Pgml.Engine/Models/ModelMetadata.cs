@@ -79,13 +79,8 @@ public sealed record ModelMetadata(
     {
         try
         {
-            using var doc = JsonDocument.Parse(json.ToArray());
+            using var doc = VersionedJson.Open(json, FormatVersion, "the model's metadata");
             var root = doc.RootElement;
-            int version = root.GetProperty("format_version").GetInt32();
-            if (version > FormatVersion)
-                throw new ModelFormatException(
-                    $"the model was stored by a newer pgml (metadata format {version}; this pgml reads up to {FormatVersion})",
-                    "Upgrade pgml, or retrain the model with this version.");
             string taskName = root.GetProperty("task").GetString() ?? "";
             var task = TaskNames.Parse(taskName)
                 ?? throw new ModelFormatException($"the model's metadata names an unknown task \"{taskName}\"");

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Pgml.Engine.Models;
 
 namespace Pgml.Engine.Preprocessing;
 
@@ -78,14 +79,8 @@ public sealed partial class FittedPipeline
     {
         try
         {
-            using var doc = JsonDocument.Parse(json.ToArray());
+            using var doc = VersionedJson.Open(json, FormatVersion, "the model's preprocessing pipeline");
             var root = doc.RootElement;
-            int version = root.GetProperty("format_version").GetInt32();
-            if (version > FormatVersion)
-                throw new ModelFormatException(
-                    $"the model's preprocessing pipeline was stored by a newer pgml (format {version}; this pgml reads up to {FormatVersion})",
-                    "Upgrade pgml, or retrain the model with this version.");
-            if (version < 1) throw Invalid($"format_version {version}");
             long trainRows = root.GetProperty("train_rows").GetInt64();
             if (trainRows < 0) throw Invalid($"train_rows {trainRows}");
 
