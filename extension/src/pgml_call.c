@@ -23,6 +23,9 @@ static bool engine_loaded = false;
 static PgmlCallbacks callbacks;
 static PgmlError managed_error;
 
+/* calls into the engine under way: 1 for a statement's call, 2 while SQL it runs calls pgml.predict */
+static int	call_depth = 0;
+
 static void
 load_engine(void)
 {
@@ -93,10 +96,27 @@ load_engine(void)
 		 INSTR_TIME_GET_MILLISEC(t1), INSTR_TIME_GET_MILLISEC(t2));
 }
 
-void
-pgml_begin_call(bool may_create_threads)
+PgmlCallFrame
+pgml_begin_call(const char *function, bool may_create_threads, bool may_nest)
 {
+	PgmlCallFrame frame = {false, {false, NULL}};
+
 	load_engine();
+	if (call_depth > 0)
+	{
+		if (!may_nest)
+			ereport(ERROR,
+					(errcode(PGML_ERRCODE_NESTED_CALL),
+					 errmsg("pgml.%s cannot run inside SQL that another pgml call is running", function),
+					 errdetail("A view or function that pgml reads (for training, a snapshot) calls pgml.%s.", function),
+					 errhint("Call pgml.%s in a statement of its own; predictions (pgml.predict and the like) may be used in such a view.", function)));
+		/* pending_error is NULL here: the outer call's callback checked it before running the SQL */
+		frame.nested = true;
+		frame.outer_spi = pgml_spi_suspend();
+		call_depth++;
+		return frame;
+	}
+	call_depth++;
 	pending_error = NULL;
 	managed_error.sqlstate[0] = '\0';
 	managed_error.message[0] = '\0';
@@ -105,6 +125,7 @@ pgml_begin_call(bool may_create_threads)
 	pgml_take_wrong_thread_calls();	/* a call refused between statements belongs to none */
 	if (may_create_threads)
 		pgml_block_signals();
+	return frame;
 }
 
 /*
@@ -129,25 +150,36 @@ pgml_sqlstate_is_safe(const char *s)
 }
 
 /* After managed code returned: re-throw a caught PostgreSQL error or raise the pgml error. */
+/* Ends the call's own SPI level and, for a nested call, gives the outer call its state back. */
+static void
+end_call(const PgmlCallFrame *frame, bool failed)
+{
+	pgml_spi_end(failed);
+	if (frame->nested)
+		pgml_spi_resume(frame->outer_spi);
+}
+
 void
-pgml_finish_call(int32_t rc)
+pgml_finish_call(int32_t rc, const PgmlCallFrame *frame)
 {
 	bool		wrong_thread = pgml_take_wrong_thread_calls();
 
-	pgml_unblock_signals();
+	call_depth--;
+	if (!frame->nested)
+		pgml_unblock_signals();	/* a nested call leaves the outer call's mask as it is */
 	if (pending_error)
 	{
 		ErrorData  *edata = pending_error;
 
 		pending_error = NULL;
-		pgml_spi_end(true);
+		end_call(frame, true);
 		ReThrowError(edata);
 	}
 	if (rc == 2)
 	{
 		const char *s = managed_error.sqlstate;
 
-		pgml_spi_end(true);
+		end_call(frame, true);
 		if (!pgml_sqlstate_is_safe(s))
 			s = PGML_SQLSTATE_FALLBACK;	/* never a class on which clients drop the connection */
 		ereport(ERROR,
@@ -159,7 +191,7 @@ pgml_finish_call(int32_t rc)
 	if (wrong_thread)
 	{
 		/* the engine called PostgreSQL from another thread and went on as if nothing happened: fail the call */
-		pgml_spi_end(true);
+		end_call(frame, true);
 		ereport(ERROR,
 				(errcode(PGML_ERRCODE_WRONG_THREAD),
 				 errmsg(PGML_WRONG_THREAD_MESSAGE),
@@ -168,8 +200,8 @@ pgml_finish_call(int32_t rc)
 	}
 	if (rc != 0)
 	{
-		pgml_spi_end(true);
+		end_call(frame, true);
 		pgml_internal_error("pgml: engine returned unexpected status %d", rc);
 	}
-	pgml_spi_end(false);
+	end_call(frame, false);
 }

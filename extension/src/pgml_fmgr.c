@@ -93,6 +93,7 @@ pgml_text_call(PG_FUNCTION_ARGS)
 	int			nargs = PG_NARGS();
 	const char **args = palloc0(sizeof(char *) * Max(nargs, 1));
 	int32_t		rc;
+	PgmlCallFrame frame;
 
 	for (int i = 0; i < nargs; i++)
 	{
@@ -110,9 +111,9 @@ pgml_text_call(PG_FUNCTION_ARGS)
 	result_rows = NIL;
 	result_ncolumns = 0;
 	result_context = CurrentMemoryContext;
-	pgml_begin_call(true);
+	frame = pgml_begin_call(name, true, false);
 	rc = cs_invoke(name, nargs, args);
-	pgml_finish_call(rc);
+	pgml_finish_call(rc, &frame);
 	return build_result(fcinfo);
 }
 
@@ -169,6 +170,7 @@ predict_call(FunctionCallInfo fcinfo, int32_t mode, const float **out, int32_t *
 	int32_t		project_len = 0;
 	int64_t		model_id = 0;
 	int32_t		rc;
+	PgmlCallFrame frame;
 
 	if (site->by_id)
 		model_id = PG_GETARG_INT64(0);
@@ -183,9 +185,9 @@ predict_call(FunctionCallInfo fcinfo, int32_t mode, const float **out, int32_t *
 		pgml_row_input(&site->row, PG_GETARG_HEAPTUPLEHEADER(1), &input, fcinfo->flinfo->fn_mcxt);
 	else
 		pgml_array_input(PG_GETARG_ARRAYTYPE_P(1), site->elem_type, &input);
-	pgml_begin_call(false);
+	frame = pgml_begin_call("predict", false, true);
 	rc = cs_predict(mode, project, project_len, model_id, &input, out, out_n, label, label_len);
-	pgml_finish_call(rc);
+	pgml_finish_call(rc, &frame);
 }
 
 static Datum

@@ -100,6 +100,23 @@ pgml_unblock_signals(void)
 	}
 }
 
+/* Opens the mask for a callback that runs SQL (LET_SIGNALS_IN); true when it was blocked and must be closed again. */
+bool
+pgml_let_signals_in(void)
+{
+	if (!signals_blocked)
+		return false;
+	pthread_sigmask(SIG_SETMASK, &saved_mask, NULL);
+	return true;
+}
+
+/* Closes it again after the call, whether the SQL succeeded or raised an error. */
+void
+pgml_keep_signals_out(void)
+{
+	pthread_sigmask(SIG_BLOCK, &pg_signals, NULL);
+}
+
 /* Called in PG_CATCH: keep the first error, leave the error state clean, return to the caller's context. */
 void
 pgml_save_pending_error(MemoryContext callerContext)

@@ -49,6 +49,8 @@
 #define PGML_ERRCODE_INTERNAL ERRCODE_EXTERNAL_ROUTINE_EXCEPTION	/* 38000 */
 /* a callback called from a thread other than the backend's main one (refused; PostgreSQL untouched) */
 #define PGML_ERRCODE_WRONG_THREAD ERRCODE_EXTERNAL_ROUTINE_EXCEPTION	/* 38000 */
+/* a cold pgml function (train, deploy, ...) called from SQL that pgml itself is running for another call */
+#define PGML_ERRCODE_NESTED_CALL ERRCODE_FEATURE_NOT_SUPPORTED	/* 0A000 */
 /* pgml._catalog_changed() called other than as a trigger */
 #define PGML_ERRCODE_NOT_TRIGGER ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED	/* 39P01 */
 /* the code of a pgml error the engine reported without a valid one, or with one of the classes above */
@@ -72,6 +74,8 @@ extern int32_t pgml_refuse_wrong_thread(void);
 extern bool pgml_take_wrong_thread_calls(void);
 extern void pgml_block_signals(void);
 extern void pgml_unblock_signals(void);
+extern bool pgml_let_signals_in(void);
+extern void pgml_keep_signals_out(void);
 extern void pgml_save_pending_error(MemoryContext callerContext);
 
 /*
@@ -83,6 +87,7 @@ extern void pgml_save_pending_error(MemoryContext callerContext);
 #define GUARDED_BEGIN \
 	MemoryContext guarded_cxt; \
 	volatile int32_t guarded_rc = 0; \
+	volatile bool guarded_signals_in = false; \
 	if (!pgml_on_main_thread()) \
 		return pgml_refuse_wrong_thread(); \
 	if (pending_error) \
@@ -100,7 +105,17 @@ extern void pgml_save_pending_error(MemoryContext callerContext);
 		guarded_rc = -1; \
 	} \
 	PG_END_TRY(); \
+	if (guarded_signals_in) \
+		pgml_keep_signals_out(); \
 	return guarded_rc;
+
+/*
+ * Inside GUARDED_BEGIN/END of a callback that runs SQL for C# (a statement, a cursor's fetch): PostgreSQL's signals
+ * are let in for the call, so a statement_timeout, cancel or terminate that arrives while the SQL runs (a slow view,
+ * pg_sleep) reaches its handlers and the executor's own interrupt checks; with them blocked it never did. No thread
+ * is created on the main thread meanwhile, so no runtime or library thread inherits the open mask.
+ */
+#define LET_SIGNALS_IN() (guarded_signals_in = pgml_let_signals_in())
 
 extern int32_t cb_check_interrupts(void);
 extern int32_t cb_log(int32_t level, const char *message);
@@ -119,6 +134,16 @@ extern int32_t cb_cursor_close(void *portal);
 
 /* the end of a call: after an error SPI is forgotten (the abort cleans it up), after success SPI_finish'ed */
 extern void pgml_spi_end(bool failed);
+
+/* the SPI state of a call, set aside while a nested call (SQL pgml runs calls pgml.predict) has its own */
+typedef struct PgmlSpiState
+{
+	bool		connected;
+	SPITupleTable *fetched_batch;
+} PgmlSpiState;
+
+extern PgmlSpiState pgml_spi_suspend(void);
+extern void pgml_spi_resume(PgmlSpiState outer);
 
 /* ---------------------------------------------------------------- datums (pgml_datum.c) */
 
@@ -154,8 +179,19 @@ extern void pgml_row_input(PgmlRowBuffers *buffers, HeapTupleHeader row, PgmlInp
 extern pgml_cs_invoke_fn cs_invoke;
 extern pgml_cs_predict_fn cs_predict;
 
-extern void pgml_begin_call(bool may_create_threads);
-extern void pgml_finish_call(int32_t rc);
+/*
+ * A call into the engine, from begin to finish. A call is nested when SQL that pgml runs for another call (a view
+ * that training reads) calls pgml.predict: it then gets its own SPI connection and leaves the signal mask and the
+ * outer call's state as they are. A nested cold function (train, deploy, ...) is refused.
+ */
+typedef struct PgmlCallFrame
+{
+	bool		nested;
+	PgmlSpiState outer_spi;
+} PgmlCallFrame;
+
+extern PgmlCallFrame pgml_begin_call(const char *function, bool may_create_threads, bool may_nest);
+extern void pgml_finish_call(int32_t rc, const PgmlCallFrame *frame);
 
 /* ---------------------------------------------------------------- result rows (pgml_fmgr.c) */
 

@@ -41,6 +41,25 @@ pgml_spi_end(bool failed)
 		pgml_internal_error("pgml: SPI_finish failed");
 }
 
+/* Sets the current call's SPI state aside for a nested call, which connects its own SPI level. */
+PgmlSpiState
+pgml_spi_suspend(void)
+{
+	PgmlSpiState outer = {spi_connected, fetched_batch};
+
+	spi_connected = false;
+	fetched_batch = NULL;
+	return outer;
+}
+
+/* Back to the outer call's state once the nested call has finished its own SPI level (or failed). */
+void
+pgml_spi_resume(PgmlSpiState outer)
+{
+	spi_connected = outer.connected;
+	fetched_batch = outer.fetched_batch;
+}
+
 /* Query arguments as SPI wants them, in the current (SPI procedure) memory context. */
 typedef struct SpiArgs
 {
@@ -109,6 +128,7 @@ cb_spi_execute(const char *sql, int32_t nparams, const PgmlParam *params, int64_
 			SpiArgs		a;
 			int			ret;
 
+			LET_SIGNALS_IN();	/* the statement may run long: timeouts and cancels must reach it */
 			ensure_spi_connected();
 			if (SPI_tuptable)
 				SPI_freetuptable(SPI_tuptable);
@@ -167,6 +187,7 @@ cb_cursor_open(const char *sql, int32_t nparams, const PgmlParam *params, void *
 		GUARDED_BEGIN
 			SpiArgs		a;
 
+			LET_SIGNALS_IN();	/* opening runs the planner and, for some plans, the first rows */
 			ensure_spi_connected();
 			a = convert_params(nparams, params);
 			*portal = SPI_cursor_open_with_args(NULL, sql, nparams, a.types, a.values, a.nulls, false, 0);	/* sees this call's own writes */
@@ -206,6 +227,7 @@ cb_cursor_fetch(void *portal, int64_t max_rows, int32_t ncolumns, const PgmlColu
 			SPITupleTable *tt;
 			uint64		n;
 
+			LET_SIGNALS_IN();	/* the relation's rows may be slow to produce (a view, a remote table) */
 			if (fetched_batch)
 				SPI_freetuptable(fetched_batch);
 			fetched_batch = NULL;

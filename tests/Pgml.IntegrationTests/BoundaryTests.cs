@@ -161,7 +161,7 @@ public sealed class BoundaryTests(PgCluster cluster)
         using var killer = cluster.Open();
         int pid = PgCluster.Scalar<int>(victim, "SELECT pg_backend_pid()");
         var work = Task.Run(() => PgCluster.Scalar<string>(victim, "SELECT pgml._boundary_probe('spin', 60)"));
-        WaitUntilActive(killer, pid);
+        PgCluster.WaitUntilActive(killer, pid);
         PgCluster.Scalar<bool>(killer, $"SELECT pg_cancel_backend({pid})");
         var e = Assert.Throws<AggregateException>(() => work.Wait(TimeSpan.FromSeconds(30)));
         Assert.Equal("57014", Assert.IsType<PostgresException>(e.InnerException).SqlState);
@@ -179,7 +179,7 @@ public sealed class BoundaryTests(PgCluster cluster)
         var work = Task.Run(() => PgCluster.Exec(victim,
             "SELECT * FROM pgml.train('boundary terminate', 'regression', 'boundary_long', 'y', algorithm => 'xgboost', " +
             "hyperparams => '{\"n_estimators\": 100000, \"max_depth\": 8}')"));
-        WaitUntilActive(killer, pid);
+        PgCluster.WaitUntilActive(killer, pid);
         Thread.Sleep(1500);   // well inside the boosting rounds
         Assert.True(PgCluster.Scalar<bool>(killer, $"SELECT pg_terminate_backend({pid})"));
         var e = Assert.Throws<AggregateException>(() => work.Wait(TimeSpan.FromSeconds(30)));
@@ -233,15 +233,5 @@ public sealed class BoundaryTests(PgCluster cluster)
         if (PgCluster.Scalar<long>(c, "SELECT count(*) FROM pg_class WHERE relname = 'boundary_long'") == 0)
             PgCluster.Exec(c, "SELECT setseed(0.1); CREATE TABLE boundary_long AS SELECT random()::real AS a, random()::real AS b, " +
                               "random()::real AS c, random()::real AS y FROM generate_series(1, 50000)");
-    }
-
-    private static void WaitUntilActive(NpgsqlConnection observer, int pid)
-    {
-        for (int i = 0; i < 100; i++)
-        {
-            if (PgCluster.Scalar<string>(observer, $"SELECT state FROM pg_stat_activity WHERE pid = {pid}") == "active") return;
-            Thread.Sleep(50);
-        }
-        throw new TimeoutException($"backend {pid} never became active");
     }
 }

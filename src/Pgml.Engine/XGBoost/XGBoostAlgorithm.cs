@@ -74,8 +74,9 @@ internal sealed class XGBoostRandomForestAlgorithm : XGBoostAlgorithm
         {
             o = JsonNode.Parse(string.IsNullOrWhiteSpace(hyperparamsJson) ? "{}" : hyperparamsJson) as JsonObject
                 ?? throw new InvalidParameterException("xgboost_random_forest hyperparameters must be a JSON object", "Pass e.g. '{\"n_estimators\": 100}'.");
+            _ = o.Count;   // the properties are read lazily: a key given twice throws here, not at first use
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or ArgumentException)   // ArgumentException: a key given twice
         {
             throw new InvalidParameterException($"xgboost_random_forest hyperparameters are not valid JSON: {e.Message}", "Pass e.g. '{\"n_estimators\": 100}'.");
         }

@@ -66,6 +66,17 @@ public sealed class PgCluster : IDisposable
         return v is null or DBNull ? default! : (T)v;
     }
 
+    /// <summary>Waits until backend <paramref name="pid"/> runs a statement (so a cancel or terminate reaches it mid-work).</summary>
+    public static void WaitUntilActive(NpgsqlConnection observer, int pid)
+    {
+        for (int i = 0; i < 100; i++)
+        {
+            if (Scalar<string>(observer, $"SELECT state FROM pg_stat_activity WHERE pid = {pid}") == "active") return;
+            Thread.Sleep(50);
+        }
+        throw new TimeoutException($"backend {pid} never became active");
+    }
+
     public void Dispose()
     {
         try { AsPostgres(Path.Combine(Bin, "pg_ctl"), "-D", DataDir, "-m", "immediate", "-w", "stop"); }
