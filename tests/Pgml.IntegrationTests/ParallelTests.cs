@@ -30,46 +30,41 @@ public sealed class ParallelTests(PgCluster cluster)
         "SET parallel_leader_participation = off",
     ];
 
-    private static readonly object SetupLock = new();
-
     /// <summary>The training rows, four models, and the 100,000 rows to score (integer-valued features, so that every
     /// array type carries the same numbers).</summary>
     private NpgsqlConnection Setup()
     {
         var c = cluster.Open();
-        lock (SetupLock)
-        {
-            if (PgCluster.Scalar<long>(c, "SELECT count(*) FROM pgml.projects WHERE name = 'parallel pca'") > 0)
-                return c;
-            PgCluster.Exec(c, $"""
-                DROP TABLE IF EXISTS parallel_train, parallel_rows CASCADE;
-                SELECT setseed(0.25);
-                CREATE TABLE parallel_train AS
-                SELECT x1, x2, x3, x4,
-                       (2 * x1 - x2 + 0.05 * x3 * x4 + random())::real AS y,
-                       (x1 + x2 - 0.3 * x3 + random())::real AS y2,
-                       CASE WHEN x1 - x2 + x3 < 10 THEN 'low' WHEN x1 - x2 + x3 < 40 THEN 'mid' ELSE 'high' END AS label
-                FROM (SELECT floor(random() * 50)::real AS x1, floor(random() * 50)::real AS x2,
-                             floor(random() * 50)::real AS x3, floor(random() * 50)::real AS x4
-                      FROM generate_series(1, 2000)) s;
-                CREATE VIEW parallel_regression AS SELECT x1, x2, x3, x4, y FROM parallel_train;
-                CREATE VIEW parallel_classification AS SELECT x1, x2, x3, x4, label FROM parallel_train;
-                CREATE VIEW parallel_joint AS SELECT x1, x2, x3, x4, y, y2 FROM parallel_train;
-                CREATE VIEW parallel_features AS SELECT x1, x2, x3, x4 FROM parallel_train;
-                CREATE TABLE parallel_rows AS
-                SELECT floor(random() * 50)::real AS x1, floor(random() * 50)::real AS x2,
-                       floor(random() * 50)::real AS x3, floor(random() * 50)::real AS x4
-                FROM generate_series(1, {Rows});
-                ANALYZE parallel_rows;
-                """);
-            PgCluster.Exec(c, "SELECT * FROM pgml.train('parallel regression', 'regression', 'parallel_regression', 'y', " +
-                              "algorithm => 'xgboost', hyperparams => '{\"n_estimators\": 20}')");
-            PgCluster.Exec(c, "SELECT * FROM pgml.train('parallel classification', 'classification', 'parallel_classification', " +
-                              "'label', algorithm => 'xgboost', hyperparams => '{\"n_estimators\": 10}')");
-            PgCluster.Exec(c, "SELECT * FROM pgml.train_joint('parallel joint', 'regression', 'parallel_joint', ARRAY['y', 'y2'])");
-            PgCluster.Exec(c, "SELECT * FROM pgml.train('parallel pca', 'decomposition', 'parallel_features', " +
-                              "hyperparams => '{\"n_components\": 2}')");
-        }
+        if (PgCluster.Scalar<long>(c, "SELECT count(*) FROM pgml.projects WHERE name = 'parallel pca'") > 0)
+            return c;
+        PgCluster.Exec(c, $"""
+            DROP TABLE IF EXISTS parallel_train, parallel_rows CASCADE;
+            SELECT setseed(0.25);
+            CREATE TABLE parallel_train AS
+            SELECT x1, x2, x3, x4,
+                   (2 * x1 - x2 + 0.05 * x3 * x4 + random())::real AS y,
+                   (x1 + x2 - 0.3 * x3 + random())::real AS y2,
+                   CASE WHEN x1 - x2 + x3 < 10 THEN 'low' WHEN x1 - x2 + x3 < 40 THEN 'mid' ELSE 'high' END AS label
+            FROM (SELECT floor(random() * 50)::real AS x1, floor(random() * 50)::real AS x2,
+                         floor(random() * 50)::real AS x3, floor(random() * 50)::real AS x4
+                  FROM generate_series(1, 2000)) s;
+            CREATE VIEW parallel_regression AS SELECT x1, x2, x3, x4, y FROM parallel_train;
+            CREATE VIEW parallel_classification AS SELECT x1, x2, x3, x4, label FROM parallel_train;
+            CREATE VIEW parallel_joint AS SELECT x1, x2, x3, x4, y, y2 FROM parallel_train;
+            CREATE VIEW parallel_features AS SELECT x1, x2, x3, x4 FROM parallel_train;
+            CREATE TABLE parallel_rows AS
+            SELECT floor(random() * 50)::real AS x1, floor(random() * 50)::real AS x2,
+                   floor(random() * 50)::real AS x3, floor(random() * 50)::real AS x4
+            FROM generate_series(1, {Rows});
+            ANALYZE parallel_rows;
+            """);
+        PgCluster.Exec(c, "SELECT * FROM pgml.train('parallel regression', 'regression', 'parallel_regression', 'y', " +
+                          "algorithm => 'xgboost', hyperparams => '{\"n_estimators\": 20}')");
+        PgCluster.Exec(c, "SELECT * FROM pgml.train('parallel classification', 'classification', 'parallel_classification', " +
+                          "'label', algorithm => 'xgboost', hyperparams => '{\"n_estimators\": 10}')");
+        PgCluster.Exec(c, "SELECT * FROM pgml.train_joint('parallel joint', 'regression', 'parallel_joint', ARRAY['y', 'y2'])");
+        PgCluster.Exec(c, "SELECT * FROM pgml.train('parallel pca', 'decomposition', 'parallel_features', " +
+                          "hyperparams => '{\"n_components\": 2}')");
         return c;
     }
 
