@@ -7,8 +7,8 @@ namespace Pgml.IntegrationTests;
 
 /// <summary>
 /// pgml.load_dataset: the six built-in scikit-learn datasets load into PostgresML's tables (names, types, row counts),
-/// hold scikit-learn's values, replace an earlier copy, honour "limit", reject bad arguments with SQLSTATE and
-/// hint, and stay inside the caller's transaction.
+/// hold scikit-learn's values, reload an earlier copy in place (its views survive) or refuse one of another shape,
+/// honour "limit", reject bad arguments with SQLSTATE and hint, and stay inside the caller's transaction.
 /// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class DatasetTests(PgCluster cluster)
@@ -229,16 +229,171 @@ public sealed class DatasetTests(PgCluster cluster)
             if (line.Trim().Length > 0) yield return line;
     }
 
+    private static long Oid(NpgsqlConnection c, string relation) =>
+        PgCluster.Scalar<long>(c, "SELECT $1::regclass::oid::int8", relation);
+
     [Fact]
-    public void ReloadingReplacesTheTable()
+    public void ReloadingReplacesTheRowsInPlace()
     {
         using var c = cluster.Open();
         Load(c, "'iris'");
-        PgCluster.Exec(c, "ALTER TABLE pgml.iris ADD COLUMN extra int; INSERT INTO pgml.iris (target) VALUES (42)");
-        Assert.Equal(151L, PgCluster.Scalar<long>(c, "SELECT count(*) FROM pgml.iris"));
+        long oid = Oid(c, "pgml.iris");
+        PgCluster.Exec(c, "INSERT INTO pgml.iris (target) VALUES (42); DELETE FROM pgml.iris WHERE ctid = '(0,1)'");
+        Assert.Equal(150L, PgCluster.Scalar<long>(c, "SELECT count(*) FROM pgml.iris"));
         Assert.Equal(("pgml.iris", 150L), Load(c, "'iris'"));
         Assert.Equal(150L, PgCluster.Scalar<long>(c, "SELECT count(*) FROM pgml.iris"));
-        Assert.DoesNotContain("extra", Layout(c, "pgml.iris"));
+        Assert.Equal(0L, PgCluster.Scalar<long>(c, "SELECT count(*) FROM pgml.iris WHERE target = 42"));
+        // The same table (not a new one under the old name), its rows in load order as after a first load.
+        Assert.Equal(oid, Oid(c, "pgml.iris"));
+        Assert.Equal(new object[] { 5.1f, 3.5f, 1.4f, 0.2f, 0 }, Rows(c, "pgml.iris")[0]);
+        Assert.Equal("(0,1)", PgCluster.Scalar<string>(c, "SELECT min(ctid)::text FROM pgml.iris"));
+    }
+
+    /// <summary>PostgresML's examples load digits, create a view on it, and load digits again: the view survives.</summary>
+    [Fact]
+    public void ReloadKeepsDependentViews()
+    {
+        using var c = cluster.Open();
+        Load(c, "'digits'");
+        PgCluster.Exec(c, "CREATE VIEW digit_vectors AS SELECT image::float4[] AS image, target FROM pgml.digits");
+        try
+        {
+            long view = Oid(c, "digit_vectors");
+            Assert.Equal(("pgml.digits", 1797L), Load(c, "'digits'"));
+            Assert.Equal(view, Oid(c, "digit_vectors"));
+            Assert.Equal(1797L, PgCluster.Scalar<long>(c, "SELECT count(*) FROM digit_vectors"));
+            Assert.Equal(PgCluster.Scalar<long>(c, "SELECT sum(hashtext(t::text)) FROM pgml.digits t"),
+                PgCluster.Scalar<long>(c, "SELECT sum(hashtext((image::smallint[], target)::text)) FROM digit_vectors"));
+            // A smaller reload: the view sees exactly the new rows.
+            Assert.Equal(("pgml.digits", 100L), Load(c, "'digits', \"limit\" => 100"));
+            Assert.Equal(100L, PgCluster.Scalar<long>(c, "SELECT count(*) FROM digit_vectors"));
+        }
+        finally
+        {
+            PgCluster.Exec(c, "DROP VIEW digit_vectors");
+        }
+    }
+
+    /// <summary>A table whose columns a user changed is refused with 42804 and left exactly as it is.</summary>
+    [Theory]
+    [InlineData("ALTER TABLE pgml.iris ADD COLUMN extra int", "its column 6 \"extra\" integer is not in the dataset")]
+    [InlineData("ALTER TABLE pgml.iris DROP COLUMN target", "it lacks the column \"target\" integer (column 5)")]
+    [InlineData("ALTER TABLE pgml.iris ALTER COLUMN target TYPE bigint", "its column 5 is \"target\" bigint, the dataset's is \"target\" integer")]
+    [InlineData("ALTER TABLE pgml.iris RENAME COLUMN target TO label", "its column 5 is \"label\" integer, the dataset's is \"target\" integer")]
+    [InlineData("ALTER TABLE pgml.iris DROP COLUMN sepal_length; ALTER TABLE pgml.iris ADD COLUMN sepal_length real",
+        "its column 1 is \"sepal_width\" real, the dataset's is \"sepal_length\" real")]
+    public void ChangedShapeIsRefusedAndLeftAsItIs(string alter, string difference)
+    {
+        using var c = cluster.Open();
+        Load(c, "'iris', \"limit\" => 5");
+        PgCluster.Exec(c, alter);
+        string layout = Layout(c, "pgml.iris");
+        string rows = PgCluster.Scalar<string>(c, "SELECT string_agg(t::text, ';' ORDER BY ctid) FROM pgml.iris t");
+        long oid = Oid(c, "pgml.iris");
+        try
+        {
+            var e = Assert.Throws<PostgresException>(() => Load(c, "'iris'"));
+            Assert.Equal("42804", e.SqlState);
+            Assert.Equal($"pgml.load_dataset: pgml.iris exists with other columns than the dataset iris: {difference}", e.MessageText);
+            Assert.Contains("never drops it", e.Hint);
+            Assert.Contains("ALTER TABLE pgml.iris RENAME TO my_iris", e.Hint);
+            Assert.Equal("The dataset's columns: \"sepal_length\" real, \"sepal_width\" real, \"petal_length\" real, " +
+                         "\"petal_width\" real, \"target\" integer.", e.Detail);
+            Assert.Equal((oid, layout), (Oid(c, "pgml.iris"), Layout(c, "pgml.iris")));
+            Assert.Equal(rows, PgCluster.Scalar<string>(c, "SELECT string_agg(t::text, ';' ORDER BY ctid) FROM pgml.iris t"));
+        }
+        finally
+        {
+            PgCluster.Exec(c, "DROP TABLE pgml.iris");
+        }
+    }
+
+    /// <summary>A view or another kind of relation where the table belongs is refused with 42809 and left alone.</summary>
+    [Theory]
+    [InlineData("VIEW", "pgml.linnerud AS SELECT 1::real AS chins", "a view")]
+    [InlineData("MATERIALIZED VIEW", "pgml.linnerud AS SELECT 1::real AS chins", "a materialized view")]
+    [InlineData("SEQUENCE", "pgml.linnerud", "a sequence")]
+    [InlineData("TABLE", "pgml.linnerud (chins real) PARTITION BY RANGE (chins)", "a partitioned table")]
+    public void OtherRelationInItsPlaceIsRefused(string what, string definition, string kind)
+    {
+        using var c = cluster.Open();
+        PgCluster.Exec(c, "DROP TABLE IF EXISTS pgml.linnerud");
+        PgCluster.Exec(c, $"CREATE {what} {definition}");
+        string relkind = PgCluster.Scalar<string>(c, "SELECT relkind::text FROM pg_class WHERE oid = 'pgml.linnerud'::regclass");
+        try
+        {
+            var e = Assert.Throws<PostgresException>(() => Load(c, "'linnerud'"));
+            Assert.Equal("42809", e.SqlState);
+            Assert.Equal($"pgml.load_dataset: pgml.linnerud is {kind}, not an ordinary table", e.MessageText);
+            Assert.Contains("never drops what stands there", e.Hint);
+            Assert.Equal(relkind, PgCluster.Scalar<string>(c, "SELECT relkind::text FROM pg_class WHERE oid = 'pgml.linnerud'::regclass"));
+        }
+        finally
+        {
+            PgCluster.Exec(c, $"DROP {what} pgml.linnerud");
+        }
+    }
+
+    /// <summary>A reload that fails half-way (a CHECK constraint of the user's rejects a row) leaves the earlier rows.</summary>
+    [Fact]
+    public void FailedReloadLeavesTheOldRows()
+    {
+        using var c = cluster.Open();
+        Load(c, "'iris', \"limit\" => 7");
+        PgCluster.Exec(c, "ALTER TABLE pgml.iris ADD CONSTRAINT short_sepals CHECK (sepal_length < 7)");
+        try
+        {
+            var e = Assert.Throws<PostgresException>(() => Load(c, "'iris'"));
+            Assert.Equal("23514", e.SqlState);   // PostgreSQL's own error, unchanged
+            Assert.Equal(7L, PgCluster.Scalar<long>(c, "SELECT count(*) FROM pgml.iris"));
+            Assert.Equal(new object[] { 5.1f, 3.5f, 1.4f, 0.2f, 0 }, Rows(c, "pgml.iris")[0]);
+        }
+        finally
+        {
+            PgCluster.Exec(c, "ALTER TABLE pgml.iris DROP CONSTRAINT short_sepals");
+        }
+    }
+
+    /// <summary>
+    /// The reload holds TRUNCATE's ACCESS EXCLUSIVE lock to its commit: a concurrent reader waits (here: gives up
+    /// after lock_timeout) instead of seeing an empty or half-loaded table, then sees all the new rows; and the reload
+    /// waits for a transaction that has read the table, which meanwhile keeps seeing the old rows.
+    /// </summary>
+    [Fact]
+    public void ConcurrentReadersSeeTheOldRowsOrTheNewOnes()
+    {
+        using var loader = cluster.Open();
+        using var reader = cluster.Open();
+        Load(loader, "'iris', \"limit\" => 7");
+        PgCluster.Exec(reader, "SET lock_timeout = '200ms'");
+        using (var tx = loader.BeginTransaction())
+        {
+            Load(loader, "'iris'");
+            var e = Assert.Throws<PostgresException>(() => PgCluster.Scalar<long>(reader, "SELECT count(*) FROM pgml.iris"));
+            Assert.Equal("55P03", e.SqlState);
+            tx.Commit();
+        }
+        Assert.Equal(150L, PgCluster.Scalar<long>(reader, "SELECT count(*) FROM pgml.iris"));
+
+        int loaderPid = loader.ProcessID;
+        using (var tx = reader.BeginTransaction())
+        {
+            Assert.Equal(150L, PgCluster.Scalar<long>(reader, "SELECT count(*) FROM pgml.iris"));
+            var reload = Task.Run(() => Load(loader, "'iris', \"limit\" => 3"));
+            using var watcher = cluster.Open();
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (!PgCluster.Scalar<bool>(watcher, "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE pid = $1 AND NOT granted " +
+                                                    "AND relation = 'pgml.iris'::regclass AND mode = 'AccessExclusiveLock')", loaderPid))
+            {
+                Assert.False(reload.IsCompleted, "the reload finished while a transaction that read the table was open");
+                Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), "the reload never waited for the table's lock");
+                Thread.Sleep(20);
+            }
+            Assert.Equal(150L, PgCluster.Scalar<long>(reader, "SELECT count(*) FROM pgml.iris"));
+            tx.Commit();
+            Assert.Equal(("pgml.iris", 3L), reload.Wait(TimeSpan.FromSeconds(60)) ? reload.Result : default);
+        }
+        Assert.Equal(3L, PgCluster.Scalar<long>(reader, "SELECT count(*) FROM pgml.iris"));
     }
 
     [Fact]
@@ -304,25 +459,6 @@ public sealed class DatasetTests(PgCluster cluster)
     public void NegativeLimit() => Fails("'iris', \"limit\" => -1", "22023", "limit must not be negative");
 
     [Fact]
-    public void DependentViewKeepsTheTable()
-    {
-        using var c = cluster.Open();
-        Load(c, "'linnerud'");
-        PgCluster.Exec(c, "CREATE VIEW linnerud_view AS SELECT chins FROM pgml.linnerud");
-        try
-        {
-            // No silent CASCADE: PostgreSQL's own error, and the table and the view stay.
-            var e = Assert.Throws<PostgresException>(() => Load(c, "'linnerud'"));
-            Assert.Equal("2BP01", e.SqlState);
-            Assert.Equal(20L, PgCluster.Scalar<long>(c, "SELECT count(*) FROM linnerud_view"));
-        }
-        finally
-        {
-            PgCluster.Exec(c, "DROP VIEW linnerud_view");
-        }
-    }
-
-    [Fact]
     public void RolledBackLoadLeavesNothing()
     {
         using var c = cluster.Open();
@@ -334,15 +470,26 @@ public sealed class DatasetTests(PgCluster cluster)
         }
         Assert.Null(PgCluster.Scalar<string>(c, "SELECT to_regclass('pgml.wine')::text"));
 
-        // A rolled-back reload keeps the earlier table as it was.
+        // A rolled-back reload keeps the earlier table as it was, and a view on it sees the earlier rows.
         Load(c, "'iris', \"limit\" => 7");
-        using (var tx = c.BeginTransaction())
+        PgCluster.Exec(c, "CREATE VIEW iris_targets AS SELECT target FROM pgml.iris");
+        try
         {
-            Load(c, "'iris'");
-            Assert.Equal(150L, PgCluster.Scalar<long>(c, "SELECT count(*) FROM pgml.iris"));
-            tx.Rollback();
+            using (var tx = c.BeginTransaction())
+            {
+                Load(c, "'iris'");
+                Assert.Equal(150L, PgCluster.Scalar<long>(c, "SELECT count(*) FROM pgml.iris"));
+                Assert.Equal(150L, PgCluster.Scalar<long>(c, "SELECT count(*) FROM iris_targets"));
+                tx.Rollback();
+            }
+            Assert.Equal(7L, PgCluster.Scalar<long>(c, "SELECT count(*) FROM pgml.iris"));
+            Assert.Equal(7L, PgCluster.Scalar<long>(c, "SELECT count(*) FROM iris_targets"));
+            Assert.Equal(new object[] { 4.6f, 3.4f, 1.4f, 0.3f, 0 }, Rows(c, "pgml.iris")[6]);
         }
-        Assert.Equal(7L, PgCluster.Scalar<long>(c, "SELECT count(*) FROM pgml.iris"));
+        finally
+        {
+            PgCluster.Exec(c, "DROP VIEW iris_targets");
+        }
     }
 
     [Fact]

@@ -30,18 +30,38 @@ FROM pgml.wine GROUP BY target ORDER BY target;
 SELECT sum(chins) AS chins, sum(situps) AS situps, sum(jumps) AS jumps, sum(weight) AS weight, sum(waist) AS waist, sum(pulse) AS pulse
 FROM pgml.linnerud;
 
--- "limit" keeps the first rows; a reload replaces the table
+-- "limit" keeps the first rows; a reload replaces the rows in place, so a view on the table survives it
 SELECT * FROM pgml.load_dataset('iris', "limit" => 3);
 SELECT * FROM pgml.iris ORDER BY ctid;
+CREATE VIEW iris_setosa AS SELECT * FROM pgml.iris WHERE target = 0;
 SELECT * FROM pgml.load_dataset('iris');
 SELECT count(*) FROM pgml.iris;
+SELECT count(*) FROM iris_setosa;
 
--- inside a rolled-back transaction, nothing stays
+-- a table whose columns changed is refused and left as it is
+ALTER TABLE pgml.iris ADD COLUMN extra int;
+SELECT * FROM pgml.load_dataset('iris', "limit" => 3);
+SELECT count(*) FROM pgml.iris;
+ALTER TABLE pgml.iris DROP COLUMN extra;
+
+-- inside a rolled-back transaction, nothing stays: no new table, no reload
 DROP TABLE pgml.linnerud;
 BEGIN;
 SELECT * FROM pgml.load_dataset('linnerud');
 ROLLBACK;
 SELECT to_regclass('pgml.linnerud') IS NULL AS linnerud_gone;
+BEGIN;
+SELECT * FROM pgml.load_dataset('iris', "limit" => 3);
+SELECT count(*) FROM iris_setosa;
+ROLLBACK;
+SELECT count(*) FROM iris_setosa;
+DROP VIEW iris_setosa;
+
+-- another kind of relation in the table's place is refused and left as it is
+CREATE VIEW pgml.linnerud AS SELECT 1::real AS chins;
+SELECT * FROM pgml.load_dataset('linnerud');
+SELECT * FROM pgml.linnerud;
+DROP VIEW pgml.linnerud;
 
 -- bad inputs
 SELECT * FROM pgml.load_dataset(NULL);

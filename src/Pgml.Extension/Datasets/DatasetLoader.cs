@@ -6,9 +6,11 @@ using Pgml.Extension.Interop;
 namespace Pgml.Extension.Datasets;
 
 /// <summary>
-/// Loads a built-in dataset into pgml.&lt;name&gt;: drops the table if it exists, creates it, and inserts the rows of
-/// the embedded gzip CSV through SPI, one INSERT ... SELECT FROM unnest(arrays) per batch. Runs in the caller's
-/// transaction with the caller's privileges, so a rollback leaves nothing behind.
+/// Loads a built-in dataset into pgml.&lt;name&gt;: creates the table, or empties it in place when it already exists
+/// with the dataset's columns (so the views and other objects that depend on it survive), and inserts the rows of the
+/// embedded gzip CSV through SPI, one INSERT ... SELECT FROM unnest(arrays) per batch. Runs in the caller's
+/// transaction with the caller's privileges, so a rollback (or an error half-way) leaves the earlier state: no table,
+/// or the table with its earlier rows.
 /// </summary>
 internal static class DatasetLoader
 {
@@ -25,14 +27,30 @@ internal static class DatasetLoader
     /// <summary>Loads at most <paramref name="limit"/> rows (all when null); returns the number of rows inserted.</summary>
     public static long Load(BuiltInDataset dataset, long? limit)
     {
-        // Parse before touching the database: a broken resource must not leave a dropped table behind.
+        // Parse before touching the database: a broken resource must not leave an emptied table or a lock behind.
         var rows = ReadRows(dataset, limit ?? long.MaxValue);
 
-        if (Spi.Query("SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace " +
-                      "WHERE n.nspname = 'pgml' AND c.relname = $1", 1, SqlArg.Of(dataset.Name)) > 0)
-            Spi.Execute($"DROP TABLE IF EXISTS {dataset.TableName}");
-        Spi.Execute($"CREATE TABLE {dataset.TableName} (" +
-                    string.Join(", ", dataset.Columns.Select(c => $"{Quote(c.Name)} {SqlType(c.Kind)}")) + ")");
+        if (ExistingTable.LockForReload(dataset))
+        {
+            // TRUNCATE rather than DELETE. Both keep the table itself (its oid: views, grants, indexes, triggers and
+            // comments on it stay) and both are undone by a rollback. TRUNCATE gives the table a fresh file, so the
+            // reloaded rows lie in load order exactly as after a first load: pgml.train reads rows in scan order and
+            // its train/test split follows that order. DELETE would leave the old rows as dead tuples (the table twice
+            // its size until VACUUM) whose space a later reload reuses in free-space-map order, so the same dataset
+            // could split differently from one reload to the next.
+            // The price is TRUNCATE's ACCESS EXCLUSIVE lock, held to the end of the caller's transaction: the reload
+            // waits for transactions that have read the table, and later readers wait for the reload, then see all
+            // the new rows (a READ COMMITTED statement takes its snapshot after its locks), never a mix. And TRUNCATE
+            // is not MVCC-safe: a REPEATABLE READ or SERIALIZABLE transaction whose snapshot predates the commit and
+            // that first reads the table after it sees the table empty. PostgresML's DROP + CREATE does the same to
+            // such a snapshot (the new table's rows are invisible to it), and these are sample tables reloaded by
+            // hand; data that long snapshots must see whole during a reload belongs in a table of the user's own.
+            // ONLY: the rows of an inheritance child a user created below the table are the user's.
+            Spi.Execute($"TRUNCATE ONLY {dataset.TableName}");
+        }
+        else
+            Spi.Execute($"CREATE TABLE {dataset.TableName} (" +
+                        string.Join(", ", dataset.Columns.Select(c => $"{Quote(c.Name)} {SqlType(c.Kind)}")) + ")");
 
         string insert = InsertSql(dataset);
         long inserted = 0;

@@ -5,8 +5,8 @@ using Pgml.Extension.Interop;
 namespace Pgml.Extension.Datasets;
 
 /// <summary>
-/// pgml.load_dataset(source, subset, "limit", kwargs) RETURNS TABLE(table_name, rows): (re)creates pgml.&lt;source&gt;
-/// from one of the built-in scikit-learn datasets. PostgresML treats any other source as a HuggingFace dataset and
+/// pgml.load_dataset(source, subset, "limit", kwargs) RETURNS TABLE(table_name, rows): creates pgml.&lt;source&gt; from
+/// one of the built-in scikit-learn datasets, or reloads its rows in place when it exists. PostgresML treats any other source as a HuggingFace dataset and
 /// downloads it through Python; pgml has neither Python nor network access, so those are errors, as are the
 /// HuggingFace-only arguments subset and kwargs.
 /// </summary>
