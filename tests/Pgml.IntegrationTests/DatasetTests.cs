@@ -360,7 +360,7 @@ public sealed class DatasetTests(PgCluster cluster)
     /// waits for a transaction that has read the table, which meanwhile keeps seeing the old rows.
     /// </summary>
     [Fact]
-    public void ConcurrentReadersSeeTheOldRowsOrTheNewOnes()
+    public async Task ConcurrentReadersSeeTheOldRowsOrTheNewOnes()
     {
         using var loader = cluster.Open();
         using var reader = cluster.Open();
@@ -391,7 +391,7 @@ public sealed class DatasetTests(PgCluster cluster)
             }
             Assert.Equal(150L, PgCluster.Scalar<long>(reader, "SELECT count(*) FROM pgml.iris"));
             tx.Commit();
-            Assert.Equal(("pgml.iris", 3L), reload.Wait(TimeSpan.FromSeconds(60)) ? reload.Result : default);
+            Assert.Equal(("pgml.iris", 3L), await reload.WaitAsync(TimeSpan.FromSeconds(60)));
         }
         Assert.Equal(3L, PgCluster.Scalar<long>(reader, "SELECT count(*) FROM pgml.iris"));
     }
