@@ -12,7 +12,7 @@ namespace Pgml.IntegrationTests;
 public sealed partial class ShimSqlStateTests
 {
     private static readonly string Shim = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../extension/src"));
-    private static readonly string[] CriticalClasses = ["XX", "53", "58", "F0"];
+    private static readonly string[] CriticalClasses = SqlStateTableTests.CriticalClasses;   // one list for both sides
 
     [Fact]
     public void EveryCodeTheShimNamesIsOutsideTheCriticalClasses()

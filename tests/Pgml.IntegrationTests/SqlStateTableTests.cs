@@ -12,6 +12,7 @@ public sealed class SqlStateTableTests
 {
     private static readonly string Src = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../src"));
     private static readonly string TablePath = Path.Combine(Src, "Pgml.Extension", "Interop", "SqlState.cs");
+    /// <summary>The classes Npgsql treats as critical (53, 58, XX) and F0; the shim's test uses the same list.</summary>
     internal static readonly string[] CriticalClasses = ["53", "58", "XX", "F0"];
 
     private static IEnumerable<string> ManagedSources() =>
