@@ -160,11 +160,7 @@ public sealed class BoundaryTests(PgCluster cluster)
         using var victim = cluster.Open();
         using var killer = cluster.Open();
         int pid = PgCluster.Scalar<int>(victim, "SELECT pg_backend_pid()");
-        var work = Task.Run(() => PgCluster.Scalar<string>(victim, "SELECT pgml._boundary_probe('spin', 60)"));
-        PgCluster.WaitUntilActive(killer, pid);
-        PgCluster.Scalar<bool>(killer, $"SELECT pg_cancel_backend({pid})");
-        var e = Assert.Throws<AggregateException>(() => work.Wait(TimeSpan.FromSeconds(30)));
-        Assert.Equal("57014", Assert.IsType<PostgresException>(e.InnerException).SqlState);
+        Assert.Equal("57014", PgCluster.CancelWhileRunning(victim, killer, "SELECT pgml._boundary_probe('spin', 60)").SqlState);
         Assert.Equal(pid, PgCluster.Scalar<int>(victim, "SELECT pg_backend_pid()"));
     }
 

@@ -36,19 +36,11 @@ public sealed class SqlPgmlRunsTests(PgCluster cluster)
         using var victim = cluster.Open();
         using var killer = cluster.Open();
         int pid = PgCluster.Scalar<int>(victim, "SELECT pg_backend_pid()");
-        var work = Task.Run(() => PgCluster.Scalar<string>(victim, "SELECT pgml._boundary_probe('sql_sleep', 600)"));
-        PgCluster.WaitUntilActive(killer, pid);
-        Thread.Sleep(200);   // inside pg_sleep
-        PgCluster.Scalar<bool>(killer, $"SELECT pg_cancel_backend({pid})");
-        var e = Assert.Throws<AggregateException>(() => work.Wait(Bound));
-        Assert.Equal("57014", Assert.IsType<PostgresException>(e.InnerException).SqlState);
+        // 200 ms in: inside pg_sleep
+        Assert.Equal("57014", PgCluster.CancelWhileRunning(victim, killer, "SELECT pgml._boundary_probe('sql_sleep', 600)", 200).SqlState);
         Assert.Equal(pid, PgCluster.Scalar<int>(victim, "SELECT pg_backend_pid()"));
         // the signal mask is restored: a later cancel of managed work still works
-        var spin = Task.Run(() => PgCluster.Scalar<string>(victim, "SELECT pgml._boundary_probe('spin', 600)"));
-        PgCluster.WaitUntilActive(killer, pid);
-        PgCluster.Scalar<bool>(killer, $"SELECT pg_cancel_backend({pid})");
-        e = Assert.Throws<AggregateException>(() => spin.Wait(Bound));
-        Assert.Equal("57014", Assert.IsType<PostgresException>(e.InnerException).SqlState);
+        Assert.Equal("57014", PgCluster.CancelWhileRunning(victim, killer, "SELECT pgml._boundary_probe('spin', 600)").SqlState);
     }
 
     [Fact]

@@ -77,6 +77,21 @@ public sealed class PgCluster : IDisposable
         throw new TimeoutException($"backend {pid} never became active");
     }
 
+    /// <summary>
+    /// Runs <paramref name="sql"/> on <paramref name="victim"/>, cancels it from <paramref name="killer"/> once it is
+    /// running (and <paramref name="settleMs"/> later), and returns the error the victim got.
+    /// </summary>
+    public static PostgresException CancelWhileRunning(NpgsqlConnection victim, NpgsqlConnection killer, string sql, int settleMs = 0)
+    {
+        int pid = Scalar<int>(victim, "SELECT pg_backend_pid()");
+        var work = Task.Run(() => Exec(victim, sql));
+        WaitUntilActive(killer, pid);
+        if (settleMs > 0) Thread.Sleep(settleMs);
+        Scalar<bool>(killer, $"SELECT pg_cancel_backend({pid})");
+        var e = Xunit.Assert.Throws<AggregateException>(() => work.Wait(TimeSpan.FromSeconds(30)));
+        return Xunit.Assert.IsType<PostgresException>(e.InnerException);
+    }
+
     public void Dispose()
     {
         try { AsPostgres(Path.Combine(Bin, "pg_ctl"), "-D", DataDir, "-m", "immediate", "-w", "stop"); }
