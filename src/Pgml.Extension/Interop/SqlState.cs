@@ -46,7 +46,7 @@ internal static class SqlState
     public const string ProgramLimitExceeded = "54000";
 
     // class P0: PL/pgSQL
-    /// <summary>A project or model that does not exist.</summary>
+    /// <summary>No model qualifies: a project with no deployed model, no model for a deployment strategy.</summary>
     public const string NoDataFound = "P0002";
 
 }
