@@ -106,4 +106,7 @@ CREATE TRIGGER files_invalidate_cache AFTER INSERT OR UPDATE OR DELETE OR TRUNCA
     FOR EACH STATEMENT EXECUTE FUNCTION pgml._catalog_changed();
 CREATE TRIGGER projects_invalidate_cache AFTER UPDATE OR DELETE OR TRUNCATE ON pgml.projects
     FOR EACH STATEMENT EXECUTE FUNCTION pgml._catalog_changed();
+-- Trigger functions only: nobody has a reason to call them, and triggers fire them without checking EXECUTE.
+REVOKE ALL ON FUNCTION pgml._catalog_changed() FROM PUBLIC;
+REVOKE ALL ON FUNCTION pgml.set_updated_at() FROM PUBLIC;
 
