@@ -16,22 +16,51 @@ public sealed class PgCluster : IDisposable
     private readonly string _dir;
     private readonly bool _asRoot = Environment.UserName == "root";
 
-    public PgCluster()
+    public PgCluster() : this(primary: null) { }
+
+    /// <param name="primary">null: a new cluster (initdb, a database with pgml); else a streaming standby of it.</param>
+    private PgCluster(PgCluster? primary)
     {
         _dir = Path.Combine(Path.GetTempPath(), $"pgml-test-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
         Directory.CreateDirectory(_dir);
         Directory.CreateDirectory(SocketDir);
         if (_asRoot) Run("chown", "-R", "postgres:postgres", _dir);
         Port = FreePort();
-        AsPostgres(Path.Combine(Bin, "initdb"), "-D", DataDir, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-locale");
-        File.AppendAllText(Path.Combine(DataDir, "postgresql.conf"),
-            $"\nlisten_addresses = '127.0.0.1'\nport = {Port}\nunix_socket_directories = '{SocketDir}'\n" +
-            "max_connections = 50\nfsync = off\nlog_line_prefix = '%m [%p] '\n");
+        if (primary is null)
+        {
+            AsPostgres(Path.Combine(Bin, "initdb"), "-D", DataDir, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-locale");
+            File.AppendAllText(Path.Combine(DataDir, "postgresql.conf"),
+                $"\nlisten_addresses = '127.0.0.1'\nport = {Port}\nunix_socket_directories = '{SocketDir}'\n" +
+                "max_connections = 50\nfsync = off\nlog_line_prefix = '%m [%p] '\n");
+        }
+        else
+        {
+            // a copy of the primary (-R: standby.signal and primary_conninfo over its unix socket), on its own port
+            AsPostgres(Path.Combine(Bin, "pg_basebackup"), "-D", DataDir, "-R", "-X", "stream", "-c", "fast",
+                "-h", primary.SocketDir, "-p", primary.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", "postgres");
+            File.AppendAllText(Path.Combine(DataDir, "postgresql.conf"), $"\nport = {Port}\nunix_socket_directories = '{SocketDir}'\n");
+        }
         AsPostgres(Path.Combine(Bin, "pg_ctl"), "-D", DataDir, "-l", LogFile, "-w", "-t", "60", "start");
+        if (primary is not null) return;
         using (var c = Open("postgres"))
             Exec(c, "CREATE DATABASE pgml_test");
         using (var c = Open())
             Exec(c, "CREATE EXTENSION pgml");
+    }
+
+    /// <summary>A streaming standby of this cluster on loopback (pg_basebackup -R); dispose it to stop and remove it.</summary>
+    public PgCluster StartStandby() => new(this);
+
+    /// <summary>Waits until <paramref name="standby"/> has replayed everything <paramref name="primary"/> has written.</summary>
+    public static void WaitForReplay(NpgsqlConnection primary, NpgsqlConnection standby)
+    {
+        string lsn = Scalar<string>(primary, "SELECT pg_current_wal_lsn()::text");
+        for (int i = 0; i < 300; i++)
+        {
+            if (Scalar<bool>(standby, "SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn", lsn)) return;
+            Thread.Sleep(50);
+        }
+        throw new TimeoutException($"the standby did not replay up to {lsn} in 15 s");
     }
 
     public int Port { get; }
