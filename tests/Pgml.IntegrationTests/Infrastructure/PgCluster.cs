@@ -12,7 +12,8 @@ namespace Pgml.IntegrationTests.Infrastructure;
 /// </summary>
 public sealed class PgCluster : IDisposable
 {
-    private static readonly string Bin = RunCapture("pg_config", "--bindir").Trim();
+    /// <summary>PostgreSQL's programs (pg_config --bindir): initdb, pg_ctl, pg_basebackup, pgbench.</summary>
+    public static readonly string Bin = RunCapture("pg_config", "--bindir").Trim();
     private readonly string _dir;
     private readonly bool _asRoot = Environment.UserName == "root";
 
