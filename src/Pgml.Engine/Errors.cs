@@ -26,3 +26,10 @@ public sealed class MissingValueException(string message, string? hint = null) :
 
 /// <summary>A value lies outside what pgml can represent exactly (a label beyond float32's consecutive integers).</summary>
 public sealed class ValueOutOfRangeException(string message, string? hint = null) : EngineException(message, hint);
+
+/// <summary>A request needs more of a bounded resource (memory for the training data) than it may take.</summary>
+public sealed class ResourceLimitException(string message, long limit) : EngineException(message)
+{
+    /// <summary>The limit that was reached, in the resource's unit (bytes for memory).</summary>
+    public long Limit { get; } = limit;
+}

@@ -9,16 +9,57 @@ namespace Pgml.Engine.Data;
 /// </summary>
 public sealed unsafe class NativeMatrix : IDisposable
 {
+    private static long s_liveBytes;
     private float* _data;
     private long _capacityRows;
+    private long _bytes;   // this matrix's share of s_liveBytes
 
     public NativeMatrix(int columns, long initialRows = 1024)
     {
         if (columns < 0) throw new ArgumentOutOfRangeException(nameof(columns));
         Columns = columns;
         _capacityRows = Math.Max(1, initialRows);
-        _data = (float*)NativeMemory.Alloc((nuint)(_capacityRows * Math.Max(1, columns)), sizeof(float));
+        Account(BytesFor(_capacityRows));
+        try
+        {
+            _data = (float*)NativeMemory.Alloc((nuint)(_capacityRows * Math.Max(1, columns)), sizeof(float));
+        }
+        catch
+        {
+            Account(0);
+            GC.SuppressFinalize(this);
+            throw;
+        }
     }
+
+    /// <summary>
+    /// The bytes all live matrices of this process may hold together: a training set (its rows, the preprocessed
+    /// copy, cross-validation folds) that would need more fails with <see cref="ResourceLimitException"/> as it
+    /// grows past it, before it exhausts the machine. Unlimited unless set (the extension sets it per training).
+    /// </summary>
+    public static long BudgetBytes { get; set; } = long.MaxValue;
+
+    /// <summary>The bytes the live matrices hold now (their capacity).</summary>
+    public static long LiveBytes => Interlocked.Read(ref s_liveBytes);
+
+    private long BytesFor(long rows) => rows * Math.Max(1, Columns) * sizeof(float);
+
+    /// <summary>Moves this matrix's share of the budget to <paramref name="bytes"/>, refusing growth past the budget.</summary>
+    private void Account(long bytes)
+    {
+        long delta = bytes - _bytes;
+        long total = Interlocked.Add(ref s_liveBytes, delta);
+        if (delta > 0 && total > BudgetBytes)
+        {
+            Interlocked.Add(ref s_liveBytes, -delta);
+            throw new ResourceLimitException(
+                $"the training data needs more memory than its budget: {Mib(total)} MiB in matrices, {Mib(BudgetBytes)} MiB allowed",
+                BudgetBytes);
+        }
+        _bytes = bytes;
+    }
+
+    private static long Mib(long bytes) => (bytes + (1 << 20) - 1) >> 20;
 
     public int Columns { get; }
     public long Rows { get; private set; }
@@ -40,7 +81,19 @@ public sealed unsafe class NativeMatrix : IDisposable
         if (needed > _capacityRows)
         {
             long cap = Math.Max(needed, _capacityRows * 2);
-            _data = (float*)NativeMemory.Realloc(Data, (nuint)(cap * Math.Max(1, Columns) * sizeof(float)));
+            if (BytesFor(cap) + LiveBytes - _bytes > BudgetBytes && BytesFor(needed) + LiveBytes - _bytes <= BudgetBytes)
+                cap = needed;   // near the budget: grow to what is needed rather than double past it
+            long before = _bytes;
+            Account(BytesFor(cap));
+            try
+            {
+                _data = (float*)NativeMemory.Realloc(Data, (nuint)(cap * Math.Max(1, Columns) * sizeof(float)));
+            }
+            catch
+            {
+                Account(before);   // the old buffer is still there, with its old size
+                throw;
+            }
             _capacityRows = cap;
         }
         return _data + Rows * Columns;
@@ -91,12 +144,18 @@ public sealed unsafe class NativeMatrix : IDisposable
         {
             NativeMemory.Free(_data);
             _data = null;
+            Interlocked.Add(ref s_liveBytes, -_bytes);
+            _bytes = 0;
         }
         GC.SuppressFinalize(this);
     }
 
     ~NativeMatrix()
     {
-        if (_data != null) NativeMemory.Free(_data);
+        if (_data != null)
+        {
+            NativeMemory.Free(_data);
+            Interlocked.Add(ref s_liveBytes, -_bytes);
+        }
     }
 }

@@ -94,6 +94,10 @@ internal static unsafe class Pg
                     return Report(SqlState.InvalidParameterValue, ip.Message, ip.Hint, null);
                 case Pgml.Engine.InvalidDataException id:
                     return Report(SqlState.DataException, id.Message, id.Hint, null);
+                case ResourceLimitException rl:
+                    return Report(SqlState.ProgramLimitExceeded, rl.Message,
+                        $"Train on fewer rows or columns (a VIEW with a LIMIT or TABLESAMPLE), or raise pgml.max_training_memory " +
+                        $"(now {(rl.Limit + (1L << 20) - 1) >> 20} MB), e.g. SET pgml.max_training_memory = '8GB'.", null);
                 case MissingValueException mv:
                     return Report(SqlState.NullValueNotAllowed, mv.Message, mv.Hint, null);
                 case ValueOutOfRangeException vr:
