@@ -159,9 +159,9 @@ else
 fi
 
 python3 - "$RUN" "$wait" > "$RUN/results.md" <<'PY'
-import glob, json, sys
+import glob, json, os, sys
 run, wait = sys.argv[1], int(sys.argv[2])
-rows = [json.load(open(f)) for f in sorted(glob.glob(run + "/raw/*.json"))]
+rows = [json.load(open(f)) for f in sorted(glob.glob(run + "/raw/*.json"), key=os.path.getmtime)]   # in the order they ran
 keys = []
 for d in rows:
     if d["key"] not in keys: keys.append(d["key"])
