@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using System.Runtime.InteropServices;
+using Pgml.Extension.Interop;
 using Pgml.Extension.Prediction;
 
 namespace Pgml.Extension.Api;
@@ -23,6 +24,8 @@ internal static class Info
             $"{{\"allocated_bytes\": {GC.GetAllocatedBytesForCurrentThread()}, \"heap_bytes\": {GC.GetTotalMemory(false)}, " +
             $"\"committed_bytes\": {gc.TotalCommittedBytes}, \"gen0_collections\": {GC.CollectionCount(0)}, " +
             $"\"gen2_collections\": {GC.CollectionCount(2)}, \"cached_models\": {ModelCache.Count}, " +
+            $"\"give_back\": {(MemoryGiveBack.Enabled ? "true" : "false")}, \"give_backs\": {MemoryGiveBack.Count}, " +
+            $"\"last_give_back_gc_ms\": {MemoryGiveBack.LastGcMilliseconds:F3}, \"last_give_back_trim_ms\": {MemoryGiveBack.LastTrimMilliseconds:F3}, " +
             $"\"model_loads\": {ModelCache.Loads}, \"last_model_load_ms\": {ModelCache.LastLoadMilliseconds:F3}, \"last_model_parse_ms\": {ModelCache.LastParseMilliseconds:F3}, \"framework\": \"{RuntimeInformation.FrameworkDescription}\"}}");
     }
 }

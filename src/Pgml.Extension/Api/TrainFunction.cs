@@ -22,6 +22,20 @@ internal static class TrainFunction
     /// <param name="joint">pgml.train_joint: y_column_name is a text[] of targets.</param>
     public static void Run(Args a, bool joint)
     {
+        try
+        {
+            Train(a, joint);
+        }
+        finally
+        {
+            // after a success or an error (an overflow of the managed heap included): the memory the run used goes
+            // back to the system before the backend sits idle (MemoryGiveBack)
+            MemoryGiveBack.AfterTraining();
+        }
+    }
+
+    private static void Train(Args a, bool joint)
+    {
         string projectName = a.RequiredText(0, "project_name");
         string? task = a.Text(1) is { } t ? NormalizeTask(t) : null;
         string? relationName = a.Text(2);
