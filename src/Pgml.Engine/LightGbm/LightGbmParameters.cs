@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Pgml.Engine.Algorithms;
+using Pgml.Engine.Threads;
 using Lib = Pgml.Engine.LibraryParameterTable;
 
 namespace Pgml.Engine.LightGbm;
@@ -119,6 +120,7 @@ internal sealed class LightGbmParameters
         NumIterations = numIterations;
         Objective = objective;
         NumThreads = numThreads;
+        Threads = ThreadBudget.Resolve("LightGBM", "num_threads", numThreads);
         _boosterParameters = boosterParameters;
     }
 
@@ -132,6 +134,17 @@ internal sealed class LightGbmParameters
 
     /// <summary>num_threads when given (0 or less = OpenMP's default); null leaves LightGBM's default.</summary>
     public int? NumThreads { get; }
+
+    /// <summary>The threads training uses: num_threads when given and positive, else <see cref="ThreadBudget.Max"/> (never more).</summary>
+    public int Threads { get; }
+
+    /// <summary>
+    /// What training passes to LightGBM: <see cref="ToLightGbmString"/> and, unless a positive num_threads is among the
+    /// user's keys, num_threads = <see cref="Threads"/> (LightGBM keeps the first of a repeated key, so a given 0 or
+    /// negative value, LightGBM's "all cores", is not passed on; see Parse).
+    /// </summary>
+    public string ToTrainingString(int numClasses) =>
+        ToLightGbmString(numClasses) + (NumThreads > 0 ? "" : " num_threads=" + Threads.ToString(CultureInfo.InvariantCulture));
 
     /// <summary>
     /// The parameters passed to LightGBM, canonical names and LightGBM-syntax values in the order given. Excludes
@@ -180,7 +193,9 @@ internal sealed class LightGbmParameters
                     break;
                 case "num_threads":
                     numThreads = int.Parse(value, CultureInfo.InvariantCulture);
-                    boosterParameters.Add(new(spec.Name, value));
+                    ThreadBudget.Resolve("LightGBM", key, numThreads);   // refused here, in the order of the keys
+                    // 0 or less is LightGBM's "all cores": ToTrainingString passes the cap instead
+                    if (numThreads > 0) boosterParameters.Add(new(spec.Name, value));
                     break;
                 default:
                     verbosityGiven |= spec.Name == "verbosity";
