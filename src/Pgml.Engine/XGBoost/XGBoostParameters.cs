@@ -35,6 +35,13 @@ internal sealed class XGBoostParameters
     /// </summary>
     public const long MaxTreeRowsPerRound = 100_000_000;
 
+    /// <summary>
+    /// The most histogram bins per feature (max_bin, default 256): one tree's memory and time grow with it. Measured
+    /// on 300k rows of 10 features, one tree: 256 bins 0.6 s and 77 MB, 4096 bins 0.9 s and 140 MB, 65536 bins 3.9 s
+    /// and 1 GB (native memory, outside the managed heap's cap).
+    /// </summary>
+    public const int MaxBins = 4096;
+
     private static readonly HyperparameterSpec[] Specs =
     [
         Lib.Integer("n_estimators", ["num_boost_round"], min: 1, max: int.MaxValue),
@@ -55,7 +62,7 @@ internal sealed class XGBoostParameters
         Lib.Number("scale_pos_weight", [], min: 0),
         Lib.String("grow_policy", [], choices: ["depthwise", "lossguide"]),
         Lib.Integer("max_leaves", [], min: 0, max: int.MaxValue),
-        Lib.Integer("max_bin", [], min: 2, max: int.MaxValue),
+        Lib.Integer("max_bin", [], min: 2, max: MaxBins),
         Lib.Integer("num_parallel_tree", [], min: 1, max: MaxParallelTrees),
         Lib.Special("monotone_constraints", []),
         Lib.Special("interaction_constraints", []),

@@ -99,3 +99,14 @@ public unsafe class XGBoostLimitsTests
         Assert.False(interrupted);   // no round ran
     }
 }
+
+public class XGBoostBinsTests
+{
+    [Fact]
+    public void MaxBinIsBounded()
+    {
+        var e = Assert.Throws<InvalidParameterException>(() => XGBoostParameters.Parse("""{"max_bin": 65536}""", XGBoostTask.Regression));
+        Assert.Equal("XGBoost hyperparameter \"max_bin\" must be an integer at least 2 and at most 4096; got 65536", e.Message);
+        XGBoostParameters.Parse("""{"max_bin": 4096}""", XGBoostTask.Regression);
+    }
+}
