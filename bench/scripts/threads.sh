@@ -5,7 +5,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/env.sh"
 rows=${1:-300000}
-psql -X -q -v ON_ERROR_STOP=1 -c "DROP TABLE IF EXISTS bench_threads; SELECT setseed(0.5);
+psql -X -q -v ON_ERROR_STOP=1 -c "CREATE EXTENSION IF NOT EXISTS pgml; DROP TABLE IF EXISTS bench_threads; SELECT setseed(0.5);
   CREATE TABLE bench_threads AS SELECT a, b, c, (3 * a - 2 * b + c * c + random())::real AS y
   FROM (SELECT random()::real * 10 AS a, random()::real * 5 AS b, random()::real * 4 - 2 AS c FROM generate_series(1, $rows)) s;" >/dev/null
 threads() { ls "/proc/$1/task" | wc -l; }
