@@ -7,17 +7,52 @@
  */
 #include "pgml_shim.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
+
+#include "utils/guc.h"
 
 PG_MODULE_MAGIC;
 
 void		_PG_init(void);
 
+/*
+ * pgml.max_threads: the most threads one training may use (XGBoost's nthread, LightGBM's num_threads; pgml's own
+ * algorithms are single-threaded). The engine reads it once per training with current_setting(). Its maximum is the
+ * machine's online CPUs, fixed when pgml.so loads, so no setting can ask for more threads than there are cores.
+ * PGC_SUSET: it is a resource limit of the server, not a preference of the session; an administrator sets
+ * it (postgresql.conf, ALTER ROLE/DATABASE ... SET) and a role cannot raise it for itself. A role that wants fewer
+ * threads passes nthread.
+ */
+static int	pgml_max_threads = 1;
+
+/* the machine's online CPUs, at least 1 (sysconf may fail, or say 0 in an odd container) */
+static int
+online_cpus(void)
+{
+	long		n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : (n > INT_MAX ? INT_MAX : (int) n);
+}
+
 void
 _PG_init(void)
 {
+	int			cpus = online_cpus();
+	char		limit[16];
+
 	pgml_guard_init();
 	pgml_inval_init();
+
+	DefineCustomIntVariable("pgml.max_threads",
+							"The most threads one pgml training may use.",
+							"XGBoost's nthread and LightGBM's num_threads default to it, and larger values are refused. "
+							"At most the machine's online CPUs.",
+							&pgml_max_threads,
+							cpus, 1, cpus,
+							PGC_SUSET, 0,
+							NULL, NULL, NULL);
 
 	/*
 	 * XGBoost's OpenMP threads must sleep, not spin, between parallel regions: a database server's cores belong to
@@ -25,4 +60,11 @@ _PG_init(void)
 	 * libxgboost is first loaded, which happens later; a value set by the administrator wins.
 	 */
 	setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
+
+	/*
+	 * A backstop under pgml.max_threads: libgomp never runs a team larger than the online CPUs, whatever a library
+	 * asks for (OMP_THREAD_LIMIT, read like OMP_WAIT_POLICY when libgomp loads). A value set by the administrator wins.
+	 */
+	snprintf(limit, sizeof(limit), "%d", cpus);
+	setenv("OMP_THREAD_LIMIT", limit, 0);
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Pgml.Engine.Algorithms;
+using Pgml.Engine.Threads;
 using Lib = Pgml.Engine.LibraryParameterTable;
 
 namespace Pgml.Engine.LightGbm;
@@ -29,7 +30,7 @@ internal sealed class LightGbmParameters
         Lib.Integer("num_iterations", ["num_iteration", "n_iter", "num_tree", "num_trees", "num_round", "num_rounds", "nrounds", "num_boost_round", "n_estimators", "max_iter"],
             min: 1, max: int.MaxValue),
         Lib.Number("learning_rate", ["shrinkage_rate", "eta"], min: 0, minExclusive: true),
-        Lib.Integer("num_leaves", ["num_leaf", "max_leaves", "max_leaf", "max_leaf_nodes"], min: 2, max: 131072),
+        Lib.Integer("num_leaves", ["num_leaf", "max_leaves", "max_leaf", "max_leaf_nodes"], min: 2, max: MaxLeaves),
         Lib.Integer("max_depth", [], min: int.MinValue, max: int.MaxValue),
         Lib.Integer("min_data_in_leaf", ["min_data_per_leaf", "min_data", "min_child_samples", "min_samples_leaf"], min: 0, max: int.MaxValue),
         Lib.Number("min_sum_hessian_in_leaf", ["min_sum_hessian_per_leaf", "min_sum_hessian", "min_hessian", "min_child_weight"], min: 0),
@@ -47,7 +48,7 @@ internal sealed class LightGbmParameters
         Lib.Number("min_gain_to_split", ["min_split_gain"], min: 0),
         Lib.Number("path_smooth", [], min: 0),
         Lib.Special("monotone_constraints", ["mc", "monotone_constraint", "monotonic_cst"]),
-        Lib.Integer("max_bin", ["max_bins"], min: 2, max: int.MaxValue),
+        Lib.Integer("max_bin", ["max_bins"], min: 2, max: MaxBins),
         Lib.Integer("min_data_in_bin", [], min: 1, max: int.MaxValue),
         Lib.Integer("data_random_seed", ["data_seed"], min: int.MinValue, max: int.MaxValue),
         Lib.Boolean("use_missing", []),
@@ -119,6 +120,7 @@ internal sealed class LightGbmParameters
         NumIterations = numIterations;
         Objective = objective;
         NumThreads = numThreads;
+        Threads = ThreadBudget.Resolve("LightGBM", "num_threads", numThreads);
         _boosterParameters = boosterParameters;
     }
 
@@ -132,6 +134,38 @@ internal sealed class LightGbmParameters
 
     /// <summary>num_threads when given (0 or less = OpenMP's default); null leaves LightGBM's default.</summary>
     public int? NumThreads { get; }
+
+    /// <summary>The threads training uses: num_threads when given and positive, else <see cref="ThreadBudget.Max"/> (never more).</summary>
+    public int Threads { get; }
+
+    /// <summary>
+    /// What training passes to LightGBM: <see cref="ToLightGbmString"/> and, unless a positive num_threads is among the
+    /// user's keys, num_threads = <see cref="Threads"/> (LightGBM keeps the first of a repeated key, so a given 0 or
+    /// negative value, LightGBM's "all cores", is not passed on; see Parse).
+    /// </summary>
+    public string ToTrainingString(int numClasses) =>
+        ToLightGbmString(numClasses) + (NumThreads > 0 ? "" : " num_threads=" + Threads.ToString(CultureInfo.InvariantCulture)) +
+        " histogram_pool_size=" + HistogramPoolMegabytes.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The most memory LightGBM's cache of leaf histograms may take, in MB (histogram_pool_size, not a user key). Its
+    /// default, -1, keeps one histogram per leaf and allocates them all when training starts: with num_leaves at its
+    /// maximum (131072) on 100k rows of 10 features that is 131072 x 2550 bins x 16 B = 5.3 GB (it went past a 3 GB
+    /// limit here, and without one into the machine's OOM killer). With a bound,
+    /// LightGBM rebuilds a histogram that is not cached, which changes no model of pgml's defaults (31 leaves of 10
+    /// features at 255 bins need about 1.3 MB).
+    /// </summary>
+    public const int HistogramPoolMegabytes = 256;
+
+    /// <summary>
+    /// The most leaves of one tree (num_leaves; LightGBM's own limit is 131072). One iteration cannot be interrupted and
+    /// its time grows with the leaves: 131072 leaves with min_data_in_leaf 1 on 100k rows ran for minutes. 4096 is 132
+    /// times LightGBM's default of 31.
+    /// </summary>
+    public const int MaxLeaves = 4096;
+
+    /// <summary>The most bins per feature (max_bin): 16 times LightGBM's default; memory and time grow with it.</summary>
+    public const int MaxBins = 4096;
 
     /// <summary>
     /// The parameters passed to LightGBM, canonical names and LightGBM-syntax values in the order given. Excludes
@@ -180,7 +214,9 @@ internal sealed class LightGbmParameters
                     break;
                 case "num_threads":
                     numThreads = int.Parse(value, CultureInfo.InvariantCulture);
-                    boosterParameters.Add(new(spec.Name, value));
+                    ThreadBudget.Resolve("LightGBM", key, numThreads);   // refused here, in the order of the keys
+                    // 0 or less is LightGBM's "all cores": ToTrainingString passes the cap instead
+                    if (numThreads > 0) boosterParameters.Add(new(spec.Name, value));
                     break;
                 default:
                     verbosityGiven |= spec.Name == "verbosity";

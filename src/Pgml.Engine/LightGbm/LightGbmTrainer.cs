@@ -1,4 +1,5 @@
 using Pgml.Engine.Data;
+using Pgml.Engine.Threads;
 
 namespace Pgml.Engine.LightGbm;
 
@@ -38,7 +39,7 @@ internal static unsafe class LightGbmTrainer
         var trainLabels = labels[..(int)trainRows];
 
         // Resolve first: a bad objective should fail before any native work.
-        string parameters = p.ToLightGbmString(numClasses);
+        string parameters = p.ToTrainingString(numClasses);
         CheckLabels(trainLabels, task, numClasses);
 
         nint dataset = 0, booster = 0;
@@ -63,6 +64,7 @@ internal static unsafe class LightGbmTrainer
         {
             LightGbmNative.FreeBooster(booster);
             LightGbmNative.FreeDataset(dataset);
+            OpenMp.ReleaseThreads();   // no idle OpenMP worker outlives the training
         }
     }
 

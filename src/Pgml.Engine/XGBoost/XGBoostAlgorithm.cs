@@ -87,6 +87,11 @@ internal sealed class XGBoostRandomForestAlgorithm : XGBoostAlgorithm
             throw new InvalidParameterException("xgboost_random_forest trains a single boosting round",
                 "Pass n_estimators (the number of trees in the forest) instead of num_boost_round.");
         var trees = o["n_estimators"]?.DeepClone() ?? JsonValue.Create(XGBoostParameters.DefaultNEstimators);
+        // the forest is one uninterruptible round: its size is bounded here, under the name the user gave it
+        if (trees is JsonValue v && v.TryGetValue(out double count) && count > XGBoostParameters.MaxParallelTrees)
+            throw new InvalidParameterException(
+                $"xgboost_random_forest hyperparameter \"n_estimators\" must be at most {XGBoostParameters.MaxParallelTrees}; got {v.ToJsonString()}",
+                $"Set \"n_estimators\" to at most {XGBoostParameters.MaxParallelTrees} (the forest is one boosting round, which cannot be cancelled), or use the random_forest algorithm, which can be cancelled between trees.");
         o.Remove("n_estimators");
         o["num_parallel_tree"] = trees;
         o["n_estimators"] = 1;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Pgml.Engine.Algorithms;
+using Pgml.Engine.Threads;
 using Lib = Pgml.Engine.LibraryParameterTable;
 
 namespace Pgml.Engine.XGBoost;
@@ -19,6 +20,27 @@ internal sealed class XGBoostParameters
     /// PostgresML's Rust default of 10, so models match what users get from XGBoost elsewhere.
     /// </summary>
     public const int DefaultNEstimators = 100;
+
+    /// <summary>
+    /// The most trees of one boosting round (num_parallel_tree; xgboost_random_forest's n_estimators). A round runs
+    /// inside libxgboost and cannot be interrupted, so its cost is bounded before it starts: 1,000 trees is ten times
+    /// XGBRFRegressor's default forest; past that a forest gains nothing measurable (see docs/sql-reference.md).
+    /// </summary>
+    public const int MaxParallelTrees = 1000;
+
+    /// <summary>
+    /// The most tree-rows (trees of one round × training rows) of one uninterruptible round: a default 100-tree forest
+    /// on 1M rows, 1,000 trees on 100k. Measured on this project's 2-core machine with 10 features: 100 trees on 300k
+    /// rows took 3.6 s, so a round at the limit takes about 10 s there (docs/performance.md).
+    /// </summary>
+    public const long MaxTreeRowsPerRound = 100_000_000;
+
+    /// <summary>
+    /// The most histogram bins per feature (max_bin, default 256): one tree's memory and time grow with it. Measured
+    /// on 300k rows of 10 features, one tree: 256 bins 0.6 s and 77 MB, 4096 bins 0.9 s and 140 MB, 65536 bins 3.9 s
+    /// and 1 GB (native memory, outside the managed heap's cap).
+    /// </summary>
+    public const int MaxBins = 4096;
 
     private static readonly HyperparameterSpec[] Specs =
     [
@@ -40,8 +62,8 @@ internal sealed class XGBoostParameters
         Lib.Number("scale_pos_weight", [], min: 0),
         Lib.String("grow_policy", [], choices: ["depthwise", "lossguide"]),
         Lib.Integer("max_leaves", [], min: 0, max: int.MaxValue),
-        Lib.Integer("max_bin", [], min: 2, max: int.MaxValue),
-        Lib.Integer("num_parallel_tree", [], min: 1, max: int.MaxValue),
+        Lib.Integer("max_bin", [], min: 2, max: MaxBins),
+        Lib.Integer("num_parallel_tree", [], min: 1, max: MaxParallelTrees),
         Lib.Special("monotone_constraints", []),
         Lib.Special("interaction_constraints", []),
         Lib.Integer("nthread", [], min: 0, max: int.MaxValue),
@@ -76,12 +98,15 @@ internal sealed class XGBoostParameters
 
     private readonly KeyValuePair<string, string>[] _boosterParameters;
 
-    private XGBoostParameters(XGBoostTask task, int nEstimators, string? objective, int? nThread, KeyValuePair<string, string>[] boosterParameters)
+    private XGBoostParameters(XGBoostTask task, int nEstimators, string? objective, int? nThread, int parallelTrees,
+        KeyValuePair<string, string>[] boosterParameters)
     {
         Task = task;
         NEstimators = nEstimators;
         Objective = objective;
         NThread = nThread;
+        Threads = ThreadBudget.Resolve("XGBoost", "nthread", nThread);
+        ParallelTrees = parallelTrees;
         _boosterParameters = boosterParameters;
     }
 
@@ -95,6 +120,28 @@ internal sealed class XGBoostParameters
 
     /// <summary>nthread when given (0 = all cores); null leaves XGBoost's default.</summary>
     public int? NThread { get; }
+
+    /// <summary>The threads training uses: nthread when given and positive, else <see cref="ThreadBudget.Max"/> (never more).</summary>
+    public int Threads { get; }
+
+    /// <summary>Trees per boosting round (num_parallel_tree), 1 unless given.</summary>
+    public int ParallelTrees { get; }
+
+    /// <summary>
+    /// Refuses a round whose work (<see cref="ParallelTrees"/> × <paramref name="trainRows"/>) is over
+    /// <see cref="MaxTreeRowsPerRound"/>: such a round could not be cancelled for many seconds.
+    /// </summary>
+    /// <exception cref="InvalidParameterException">The round is too large.</exception>
+    public void CheckRoundCost(long trainRows)
+    {
+        if ((double)ParallelTrees * trainRows <= MaxTreeRowsPerRound) return;
+        long most = Math.Max(1, MaxTreeRowsPerRound / trainRows);
+        throw new InvalidParameterException(
+            string.Create(CultureInfo.InvariantCulture,
+                $"one XGBoost boosting round of {ParallelTrees} trees (num_parallel_tree) on {trainRows} training rows is too large: a round cannot be cancelled, and pgml allows at most {MaxTreeRowsPerRound:N0} trees × rows per round"),
+            string.Create(CultureInfo.InvariantCulture,
+                $"Set \"num_parallel_tree\" (for xgboost_random_forest: \"n_estimators\") to at most {most} for {trainRows} rows, train on fewer rows, or use the random_forest algorithm, which can be cancelled between trees."));
+    }
 
     /// <summary>
     /// The parameters to pass to XGBoosterSetParam, canonical names and invariant-culture values in the order given.
@@ -111,14 +158,15 @@ internal sealed class XGBoostParameters
     /// <exception cref="InvalidParameterException">Invalid JSON, not an object, unknown key, wrong type or value.</exception>
     public static XGBoostParameters Parse(string? json, XGBoostTask task)
     {
-        if (json is null) return new XGBoostParameters(task, DefaultNEstimators, null, null, []);
+        if (json is null) return new XGBoostParameters(task, DefaultNEstimators, null, null, 1, []);
 
         int nEstimators = DefaultNEstimators;
         string? objective = null;
         int? nThread = null;
+        int parallelTrees = 1;
         var boosterParameters = new List<KeyValuePair<string, string>>();
         // the keys that are not booster parameters, or not only: pgml's round count, the task's objectives, gbtree only
-        foreach (var (_, spec, value) in Table.Parse(json))
+        foreach (var (key, spec, value) in Table.Parse(json))
         {
             switch (spec.Name)
             {
@@ -140,6 +188,11 @@ internal sealed class XGBoostParameters
                     break;
                 case "nthread":
                     nThread = int.Parse(value, CultureInfo.InvariantCulture);
+                    ThreadBudget.Resolve("XGBoost", key, nThread);   // refused here, in the order of the keys
+                    boosterParameters.Add(new(spec.Name, value));
+                    break;
+                case "num_parallel_tree":
+                    parallelTrees = int.Parse(value, CultureInfo.InvariantCulture);
                     boosterParameters.Add(new(spec.Name, value));
                     break;
                 default:
@@ -147,7 +200,7 @@ internal sealed class XGBoostParameters
                     break;
             }
         }
-        return new XGBoostParameters(task, nEstimators, objective, nThread, boosterParameters.ToArray());
+        return new XGBoostParameters(task, nEstimators, objective, nThread, parallelTrees, boosterParameters.ToArray());
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Pgml.Engine.Data;
+using Pgml.Engine.Threads;
 
 namespace Pgml.Engine.XGBoost;
 
@@ -38,8 +39,9 @@ internal static unsafe class XGBoostTrainer
             throw new ArgumentException($"{labels.Length} labels for {trainRows} training rows", nameof(labels));
         var trainLabels = labels[..(int)trainRows];
 
-        // Resolve first: a bad objective should fail before any native work.
+        // Resolve first: a bad objective or a round too large to wait for should fail before any native work.
         string objective = p.ResolveObjective(numClasses);
+        p.CheckRoundCost(trainRows);
         CheckLabels(trainLabels, task, numClasses);
 
         nint dmatrix = 0;
@@ -48,7 +50,7 @@ internal static unsafe class XGBoostTrainer
         {
             // XGBoost builds its own copy of the rows, so pointing it into our buffer is safe and costs no copy here.
             XGBoostNative.Check(
-                XGBoostNative.XGDMatrixCreateFromMat_omp(features.Data, (ulong)trainRows, (ulong)features.Columns, float.NaN, &dmatrix, p.NThread ?? 0),
+                XGBoostNative.XGDMatrixCreateFromMat_omp(features.Data, (ulong)trainRows, (ulong)features.Columns, float.NaN, &dmatrix, p.Threads),
                 "XGDMatrixCreateFromMat");
             fixed (float* l = trainLabels)
                 XGBoostNative.Check(XGBoostNative.XGDMatrixSetFloatInfo(dmatrix, "label", l, (ulong)trainRows), "XGDMatrixSetFloatInfo(label)");
@@ -63,6 +65,8 @@ internal static unsafe class XGBoostTrainer
                 booster.SetParam("num_class", numClasses.ToString(CultureInfo.InvariantCulture));
             foreach (var (name, value) in p.BoosterParameters)
                 booster.SetParam(name, value);
+            // after the user's keys: nthread 0 (XGBoost's "all cores") becomes the cap, and no nthread the cap too
+            booster.SetParam("nthread", p.Threads.ToString(CultureInfo.InvariantCulture));
 
             for (int round = 0; round < p.NEstimators; round++)
             {
@@ -79,6 +83,7 @@ internal static unsafe class XGBoostTrainer
         {
             booster?.Dispose();
             if (dmatrix != 0) XGBoostNative.XGDMatrixFree(dmatrix);
+            OpenMp.ReleaseThreads();   // no idle OpenMP worker outlives the training
         }
     }
 
@@ -97,6 +102,7 @@ internal static unsafe class XGBoostTrainer
             throw new ArgumentException($"parameters were parsed for {p.Task}, training {data.Task}", nameof(p));
 
         string objective = p.ResolveObjective(data.NumClasses);
+        p.CheckRoundCost(rows.Length);
         nint dmatrix = data.Matrix(rows);   // owned by data: not freed here
         Booster? booster = null;
         try
@@ -111,6 +117,8 @@ internal static unsafe class XGBoostTrainer
                 booster.SetParam("num_class", data.NumClasses.ToString(CultureInfo.InvariantCulture));
             foreach (var (name, value) in p.BoosterParameters)
                 booster.SetParam(name, value);
+            // after the user's keys: nthread 0 (XGBoost's "all cores") becomes the cap, and no nthread the cap too
+            booster.SetParam("nthread", p.Threads.ToString(CultureInfo.InvariantCulture));
 
             for (int round = 0; round < p.NEstimators; round++)
             {
@@ -126,6 +134,7 @@ internal static unsafe class XGBoostTrainer
                 booster.Dispose();
                 data.OpenHandles--;
             }
+            OpenMp.ReleaseThreads();
         }
     }
 
@@ -179,9 +188,9 @@ internal sealed unsafe class XGBoostTrainingData : IDisposable
         nint full = 0;
         try
         {
-            // XGBoost copies the rows; nthread 0 = all cores, only for this one-off conversion.
+            // XGBoost copies the rows, with as many threads as a training may use.
             XGBoostNative.Check(
-                XGBoostNative.XGDMatrixCreateFromMat_omp(features.Data, (ulong)rows, (ulong)features.Columns, float.NaN, &full, 0),
+                XGBoostNative.XGDMatrixCreateFromMat_omp(features.Data, (ulong)rows, (ulong)features.Columns, float.NaN, &full, ThreadBudget.Max),
                 "XGDMatrixCreateFromMat");
             fixed (float* l = used)
                 XGBoostNative.Check(XGBoostNative.XGDMatrixSetFloatInfo(full, "label", l, (ulong)rows), "XGDMatrixSetFloatInfo(label)");
@@ -257,5 +266,6 @@ internal sealed unsafe class XGBoostTrainingData : IDisposable
             XGBoostNative.XGDMatrixFree(_full);
             _full = 0;
         }
+        OpenMp.ReleaseThreads();
     }
 }
