@@ -27,6 +27,24 @@ void		_PG_init(void);
  */
 static int	pgml_max_threads = 1;
 
+/*
+ * pgml.max_training_memory: the most memory (MB) one training's data may take in native matrices (its rows, the
+ * preprocessed copy, cross-validation folds); past it the training fails with 54000 before it exhausts the machine.
+ * The default is a quarter of the machine's memory. PGC_SUSET for the same reason as pgml.max_threads.
+ */
+static int	pgml_max_training_memory_mb = 1024;
+
+/* a quarter of the machine's physical memory in MB, at least 64 */
+static int
+quarter_of_memory_mb(void)
+{
+	long		pages = sysconf(_SC_PHYS_PAGES);
+	long		page_size = sysconf(_SC_PAGESIZE);
+	double		mb = (pages > 0 && page_size > 0) ? (double) pages * page_size / 4 / (1024 * 1024) : 1024;
+
+	return mb < 64 ? 64 : (mb > INT_MAX ? INT_MAX : (int) mb);
+}
+
 /* the machine's online CPUs, at least 1 (sysconf may fail, or say 0 in an odd container) */
 static int
 online_cpus(void)
@@ -52,6 +70,15 @@ _PG_init(void)
 							&pgml_max_threads,
 							cpus, 1, cpus,
 							PGC_SUSET, 0,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("pgml.max_training_memory",
+							"The most memory the data of one pgml training may take.",
+							"Its rows, the preprocessed copy and cross-validation folds, in native memory; a larger "
+							"training fails with 54000 before it exhausts the machine. Default: a quarter of the RAM.",
+							&pgml_max_training_memory_mb,
+							quarter_of_memory_mb(), 16, INT_MAX,
+							PGC_SUSET, GUC_UNIT_MB,
 							NULL, NULL, NULL);
 
 	/*

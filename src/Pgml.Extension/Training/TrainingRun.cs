@@ -35,7 +35,7 @@ internal sealed unsafe class TrainingRun(TrainingRequest request)
 
     public TrainingOutcome Execute()
     {
-        using var threads = ThreadSetting.Apply();   // pgml.max_threads, once per training: checks and training obey it
+        using var limits = TrainingLimits.Apply();   // pgml.max_threads and pgml.max_training_memory, once per training
         var relation = Relation.Resolve(request.RelationName);
         var labels = request.YColumns.Select(relation.Column).ToList();
         var features = relation.Columns.Where(c => !request.YColumns.Contains(c.Name)).ToList();
