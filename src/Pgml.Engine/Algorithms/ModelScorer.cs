@@ -87,8 +87,10 @@ public static unsafe class ModelScorer
         var sample = new float[n * x.Columns];
         var clusters = new int[n];
         var output = new float[p.NumOutputs];
+        var clock = new Training.InterruptClock(checkInterrupts);
         for (int i = 0; i < n; i++)
         {
+            clock.Tick();
             var row = x.Row(rows[i]);
             row.CopyTo(sample.AsSpan(i * x.Columns));
             p.Predict(row, output);
@@ -102,10 +104,12 @@ public static unsafe class ModelScorer
     {
         int k = p.NumOutputs;
         var outputs = new float[(long)rows * k];
+        // by the clock: one prediction of k-nearest-neighbours or a kernel svm costs as much as its training rows
+        var clock = new Training.InterruptClock(checkInterrupts);
         for (int i = 0; i < rows; i++)
         {
             p.Predict(x.Row(fromRow + i), outputs.AsSpan(i * k, k));
-            if ((i & 4095) == 4095) checkInterrupts();
+            clock.Tick();
         }
         return outputs;
     }

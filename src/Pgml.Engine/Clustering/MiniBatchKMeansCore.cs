@@ -1,4 +1,6 @@
 using Pgml.Engine.Algorithms;
+using Pgml.Engine.Training;
+
 namespace Pgml.Engine.Clustering;
 
 /// <summary>scikit-learn 1.2's MiniBatchKMeans.fit, step for step (its random numbers are pgml's own, see <see cref="SeededRandom"/>).</summary>
@@ -47,9 +49,13 @@ internal static unsafe class MiniBatchKMeansCore
         int noImprovement = 0, sinceReassign = 0;
         long steps = (long)s.MaxIter * n / batch;
         int step = 0;
+        // a step costs batch x clusters x features (batch_size and n_clusters are the user's): paced by that work,
+        // not by a count of steps
+        var meter = new WorkMeter(check);
+        check();
         for (; step < steps; step++)
         {
-            if ((step & 15) == 0) check();
+            meter.Add(batch);
             for (int i = 0; i < batch; i++) indices[i] = rng.NextInt(n);
 
             // _random_reassign(): evaluated before the step, on the counts as they were
@@ -65,6 +71,7 @@ internal static unsafe class MiniBatchKMeansCore
             double batchInertia = 0;
             for (int i = 0; i < batch; i++)
             {
+                meter.Add((long)k * d);
                 labels[i] = KMeansCore.Nearest(rows.Row(indices[i]), centres, k, d, out double dist);
                 batchInertia += dist;
             }
@@ -74,6 +81,7 @@ internal static unsafe class MiniBatchKMeansCore
                 var centre = next.AsSpan(c * d, d);
                 var old = centres.AsSpan(c * d, d);
                 double weight = 0;
+                meter.Add(batch + d);
                 for (int i = 0; i < batch; i++) if (labels[i] == c) weight += 1;
                 if (weight == 0)
                 {

@@ -39,13 +39,15 @@ internal static class Silhouette
         for (int i = 0; i < n; i++) sizes[cluster[i] = index[labels[i]]]++;
 
         double total = 0;
+        // one row costs (rows x features) multiply-adds: paced by that, not by a count of rows
+        var meter = checkInterrupts is null ? null : new Training.WorkMeter(checkInterrupts);
         if (pairsOnce ?? (long)n * k <= MaxTable)
         {
             // each pair once; row i's sums receive rows 0 .. n - 1 in order, as scikit-learn's bincount adds them
             var sums = new double[n * k];
             for (int i = 0; i < n; i++)
             {
-                if ((i & 1023) == 1023) checkInterrupts?.Invoke();
+                meter?.Add((long)(n - i) * d);
                 var a = rows.Slice(i * d, d);
                 int ci = cluster[i];
                 for (int j = i + 1; j < n; j++)
@@ -62,7 +64,7 @@ internal static class Silhouette
             var sums = new double[k];
             for (int i = 0; i < n; i++)
             {
-                if ((i & 255) == 255) checkInterrupts?.Invoke();
+                meter?.Add((long)n * d);
                 var a = rows.Slice(i * d, d);
                 Array.Clear(sums);
                 for (int j = 0; j < n; j++)

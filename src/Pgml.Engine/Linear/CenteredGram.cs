@@ -57,7 +57,9 @@ internal sealed unsafe class CenteredGram
         var m = new double[p * p];
         float* x = data.Features.Data;
         float* labels = data.LabelPointer;
-        long seen = 0, sinceCheck = 0;
+        long seen = 0;
+        // a block costs rows x p² / 2 multiply-adds: 100,000 rows of 1,000 features would be 50 billion between checks
+        var meter = new Training.WorkMeter(data.CheckInterrupts);
         data.CheckInterrupts();
         for (long start = 0; start < n; start += block)
         {
@@ -101,12 +103,7 @@ internal sealed unsafe class CenteredGram
             }
             for (int a = 0; a < p; a++) mean[a] += (blockMean[a] - mean[a]) * rows / total;
             seen = total;
-            sinceCheck += rows;
-            if (sinceCheck >= 100_000)
-            {
-                data.CheckInterrupts();
-                sinceCheck = 0;
-            }
+            meter.Add((long)rows * p * (p + 1) / 2);
         }
         for (int a = 0; a < p; a++)
             for (int b = 0; b < a; b++) m[a * p + b] = m[b * p + a];

@@ -98,16 +98,18 @@ internal sealed unsafe class DualCoordinateDescent : IDisposable
         int n = (int)_n, active = n;
         double pgMaxOld = double.PositiveInfinity, pgMinOld = double.NegativeInfinity;
         int iteration = 0;
+        // a coordinate step costs two dot products over the features: 65,536 steps of 10,000 features were 1.3 billion
+        var meter = new Training.WorkMeter(_data.CheckInterrupts);
         while (iteration < _o.MaxIter)
         {
             _data.CheckInterrupts();
             double pgMax = double.NegativeInfinity, pgMin = double.PositiveInfinity;
             Shuffle(rng, active);
-            int s = 0, sinceCheck = 0;
+            int s = 0;
             while (s < active)
             {
                 int i = _order[s];
-                if (++sinceCheck == 65536) { _data.CheckInterrupts(); sinceCheck = 0; }
+                meter.Add(_d);
                 double y = labels[i] == positive ? 1 : -1;
                 double a = _dual[i];
                 double g = y * Dot(w, i) - 1 + diag * a;
@@ -165,16 +167,18 @@ internal sealed unsafe class DualCoordinateDescent : IDisposable
         int n = (int)_n, active = n;
         double gMaxOld = double.PositiveInfinity, gNormInit = -1;
         int iteration = 0;
+        // a coordinate step costs two dot products over the features: 65,536 steps of 10,000 features were 1.3 billion
+        var meter = new Training.WorkMeter(_data.CheckInterrupts);
         while (iteration < _o.MaxIter)
         {
             _data.CheckInterrupts();
             double gMax = 0, gNorm = 0;
             Shuffle(rng, active);
-            int s = 0, sinceCheck = 0;
+            int s = 0;
             while (s < active)
             {
                 int i = _order[s];
-                if (++sinceCheck == 65536) { _data.CheckInterrupts(); sinceCheck = 0; }
+                meter.Add(_d);
                 double b = _dual[i];
                 double g = Dot(w, i) - labels[i] + lambda * b;
                 double h = _sqNorm[i] + lambda;

@@ -27,9 +27,11 @@ internal static class ElasticNetSolver
         var rng = o.RandomSelection ? new Random(o.Seed) : null;
         double gap = tol + 1;
         int iteration = 0;
+        // a sweep costs up to d² multiply-adds (each changed coefficient updates Q·w): paced by that
+        var meter = new Training.WorkMeter(checkInterrupts);
+        checkInterrupts();
         while (iteration < o.MaxIter)
         {
-            if ((iteration & 63) == 0) checkInterrupts();   // the first sweep and every 64th
             iteration++;
             double wMax = 0, dwMax = 0;
             for (int step = 0; step < d; step++)
@@ -45,10 +47,12 @@ internal static class ElasticNetSolver
                     double delta = updated - old;
                     for (int i = 0; i < d; i++) h[i] += delta * q[i * d + j];
                     w[j] = updated;
+                    meter.Add(d);
                 }
                 dwMax = Math.Max(dwMax, Math.Abs(updated - old));
                 wMax = Math.Max(wMax, Math.Abs(updated));
             }
+            meter.Add(d);   // the sweep itself, when no coefficient moved
             if (wMax == 0 || dwMax / wMax < o.Tol || iteration == o.MaxIter)
             {
                 gap = DualityGap(w, h, xty, yy, l1, l2, o.Positive);

@@ -8,7 +8,7 @@ namespace Pgml.Engine.Linear;
 internal static class LeastSquares
 {
     /// <returns>coef (targets x features, row-major) and intercepts (targets).</returns>
-    public static (double[] Coef, double[] Intercept) Fit(CenteredGram g, double alpha, bool fitIntercept)
+    public static (double[] Coef, double[] Intercept) Fit(CenteredGram g, double alpha, bool fitIntercept, Action checkInterrupts)
     {
         int d = g.Features, t = g.Targets;
         var a = new double[d * d];
@@ -19,7 +19,7 @@ internal static class LeastSquares
             a[i * d + i] += alpha;
             for (int k = 0; k < t; k++) b[i * t + k] = g.At(i, d + k, fitIntercept);
         }
-        var x = SymmetricSolver.Solve(a, d, b, t, out _);
+        var x = SymmetricSolver.Solve(a, d, b, t, out _, checkInterrupts);
         var coef = new double[t * d];
         var intercept = new double[t];
         for (int k = 0; k < t; k++)

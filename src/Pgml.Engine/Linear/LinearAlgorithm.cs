@@ -57,7 +57,7 @@ internal sealed class LinearAlgorithm : IAlgorithm
         if (data.Task == TaskKind.Regression)
         {
             var gram = CenteredGram.Compute(data, TargetColumns.Value);
-            var (coef, intercept) = LeastSquares.Fit(gram, 0, p.Boolean("fit_intercept"));
+            var (coef, intercept) = LeastSquares.Fit(gram, 0, p.Boolean("fit_intercept"), data.CheckInterrupts);
             return new LinearFit(new LinearPredictor(LinearOutput.Value, data.NumFeatures, 0, coef, intercept), 0);
         }
         LinearData.RequireFinite(data);

@@ -41,6 +41,9 @@ internal sealed unsafe class LogisticObjective
         var z = _z;
         var x = _x;
         double loss = 0;
+        // a row costs features x classes: 131,072 rows of 1,000 features and 100 classes were 13 billion between checks
+        var meter = new Training.WorkMeter(_data.CheckInterrupts);
+        long perRow = (long)(d + 1) * blocks;
         for (long r = 0; r < n; r++)
         {
             float* row = data + r * d;
@@ -72,7 +75,7 @@ internal sealed unsafe class LogisticObjective
                 for (int j = 0; j < d; j++) grad[at + j] += residual * x[j];
                 if (FitIntercept) grad[at + d] += residual;
             }
-            if ((r & 0x1FFFF) == 0x1FFFF) _data.CheckInterrupts();
+            meter.Add(perRow);
         }
         if (_l2 > 0)
             for (int k = 0; k < blocks; k++)

@@ -44,7 +44,7 @@ internal sealed class RidgeAlgorithm : IAlgorithm
         if (classify)
             foreach (float label in data.TrainLabels) LinearData.ClassOf(label, data.NumClasses);
         var gram = CenteredGram.Compute(data, classify ? TargetColumns.PlusMinusOne : TargetColumns.Value);
-        var (coef, intercept) = LeastSquares.Fit(gram, p.Number("alpha"), p.Boolean("fit_intercept"));
+        var (coef, intercept) = LeastSquares.Fit(gram, p.Number("alpha"), p.Boolean("fit_intercept"), data.CheckInterrupts);
         return new TrainedModel(classify
             ? new LinearPredictor(LinearOutput.Scores, data.NumFeatures, data.NumClasses, coef, intercept)
             : new LinearPredictor(LinearOutput.Value, data.NumFeatures, 0, coef, intercept));

@@ -16,9 +16,11 @@ internal static class SymmetricSolver
 
     /// <param name="a">n x n row-major (not modified).</param>
     /// <param name="b">n x m row-major right-hand sides (not modified).</param>
+    /// <param name="check">Interrupt check, paced by the work done (O(n³): 10,000 features are 3·10¹¹ multiply-adds).</param>
     /// <returns>X, n x m row-major. Columns with a zero diagonal (constant features) get 0.</returns>
-    public static double[] Solve(double[] a, int n, double[] b, int m, out bool pseudoInverse)
+    public static double[] Solve(double[] a, int n, double[] b, int m, out bool pseudoInverse, Action? check = null)
     {
+        var meter = new Training.WorkMeter(check ?? (static () => { }));
         var active = Enumerable.Range(0, n).Where(i => a[i * n + i] > 0).ToArray();
         int r = active.Length;
         var ra = new double[r * r];
@@ -28,16 +30,16 @@ internal static class SymmetricSolver
             for (int j = 0; j < r; j++) ra[i * r + j] = a[active[i] * n + active[j]];
             for (int c = 0; c < m; c++) rb[i * m + c] = b[active[i] * m + c];
         }
-        var rx = Cholesky(ra, r, rb, m);
+        var rx = Cholesky(ra, r, rb, m, meter);
         pseudoInverse = rx is null;
-        rx ??= PseudoInverse(ra, r, rb, m);
+        rx ??= PseudoInverse(ra, r, rb, m, meter);
         var x = new double[n * m];
         for (int i = 0; i < r; i++)
             for (int c = 0; c < m; c++) x[active[i] * m + c] = rx[i * m + c];
         return x;
     }
 
-    private static double[]? Cholesky(double[] a, int n, double[] b, int m)
+    private static double[]? Cholesky(double[] a, int n, double[] b, int m, Training.WorkMeter meter)
     {
         var s = new double[n];
         for (int i = 0; i < n; i++)
@@ -50,6 +52,7 @@ internal static class SymmetricSolver
         var l = new double[n * n];
         for (int j = 0; j < n; j++)
         {
+            meter.Add((long)(n - j) * (j + 1));
             double pivot = a[j * n + j] * s[j] * s[j];
             for (int k = 0; k < j; k++) pivot -= l[j * n + k] * l[j * n + k];
             if (!(pivot > PivotTolerance)) return null;
@@ -66,6 +69,7 @@ internal static class SymmetricSolver
         var y = new double[n];
         for (int c = 0; c < m; c++)
         {
+            meter.Add((long)n * n);
             for (int i = 0; i < n; i++)
             {
                 double v = b[i * m + c] * s[i];
@@ -83,9 +87,9 @@ internal static class SymmetricSolver
         return x;
     }
 
-    private static double[] PseudoInverse(double[] a, int n, double[] b, int m)
+    private static double[] PseudoInverse(double[] a, int n, double[] b, int m, Training.WorkMeter meter)
     {
-        var (values, vectors) = JacobiEigen(a, n);
+        var (values, vectors) = JacobiEigen(a, n, meter);
         double max = 0;
         foreach (double v in values) max = Math.Max(max, v);
         var x = new double[n * m];
@@ -94,6 +98,7 @@ internal static class SymmetricSolver
         for (int e = 0; e < n; e++)
         {
             if (!(values[e] > EigenTolerance * max)) continue;
+            meter.Add(2L * n * m);
             for (int c = 0; c < m; c++)
             {
                 double proj = 0;
@@ -108,7 +113,7 @@ internal static class SymmetricSolver
     /// <summary>Cyclic Jacobi rotations until the off-diagonal part is negligible: eigenvalues and the eigenvectors as
     /// the columns of an n x n row-major matrix. O(n³) per sweep, a handful of sweeps; only the rank-deficient fallback
     /// uses it.</summary>
-    internal static (double[] Values, double[] Vectors) JacobiEigen(double[] input, int n)
+    internal static (double[] Values, double[] Vectors) JacobiEigen(double[] input, int n, Training.WorkMeter? meter = null)
     {
         var a = (double[])input.Clone();
         var v = new double[n * n];
@@ -123,6 +128,8 @@ internal static class SymmetricSolver
             }
             if (off <= 1e-30 * diag || off == 0) break;
             for (int p = 0; p < n; p++)
+            {
+                meter?.Add(3L * n * (n - p));
                 for (int q = p + 1; q < n; q++)
                 {
                     double apq = a[p * n + q];
@@ -150,6 +157,7 @@ internal static class SymmetricSolver
                         v[k * n + q] = s * vkp + c * vkq;
                     }
                 }
+            }
         }
         var values = new double[n];
         for (int i = 0; i < n; i++) values[i] = a[i * n + i];

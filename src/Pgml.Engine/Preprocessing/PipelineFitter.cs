@@ -21,8 +21,9 @@ public static class PipelineFitter
     /// <exception cref="InvalidDataException">Missing values where impute is "error"; a training value not in an
     /// ordinal list; nothing to impute from; infinite values where scaling is asked; too many categories.</exception>
     /// <exception cref="InvalidParameterException">Target encoding without labels.</exception>
+    /// <param name="checkInterrupts">Called before each position (one pass and one sort of its training rows).</param>
     public static FittedPipeline Fit(IReadOnlyList<RawFeature> features, PreprocessSpec spec, NativeMatrix raw, long trainRows,
-        ReadOnlySpan<float> labels, IReadOnlyList<Utf8Vocabulary?> vocabularies)
+        ReadOnlySpan<float> labels, IReadOnlyList<Utf8Vocabulary?> vocabularies, Action? checkInterrupts = null)
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(spec);
@@ -44,6 +45,7 @@ public static class PipelineFitter
         float[]? buffer = null;
         for (int p = 0; p < n; p++)
         {
+            checkInterrupts?.Invoke();
             var c = spec.Positions[p];
             if (features[p].Kind == FeatureKind.Numeric)
             {

@@ -28,7 +28,7 @@ internal static class FeaturePreprocessing
         var spec = PreprocessSpec.Parse(preprocessJson, raw);
         var vocabularies = data.FeatureColumns.SelectMany(c => Enumerable.Repeat(
             c.Kind == ColumnKind.Text ? data.VocabularyOrNull(c, isLabel: false) ?? new Utf8Vocabulary() : null, c.Width)).ToArray();
-        var pipeline = PipelineFitter.Fit(raw, spec, data.Features, trainRows, labels.IsEmpty ? labels : labels[..checked((int)trainRows)], vocabularies);
+        var pipeline = PipelineFitter.Fit(raw, spec, data.Features, trainRows, labels.IsEmpty ? labels : labels[..checked((int)trainRows)], vocabularies, Pg.CheckForInterrupts);
         if (pipeline.IsIdentity) return new PreprocessingResult(null, null);
         var output = new NativeMatrix(pipeline.OutputWidth, data.Features.Rows);
         try
