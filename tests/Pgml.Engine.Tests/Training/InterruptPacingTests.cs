@@ -16,7 +16,7 @@ namespace Pgml.Engine.Tests.Training;
 public sealed unsafe class InterruptPacingTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan CancelAfter = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan MaxStretch = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan MaxStretch = TimeSpan.FromMilliseconds(1000);   // measured 9-97 ms; loose for a loaded CI machine
 
     private sealed class Cancelled : Exception;
 
