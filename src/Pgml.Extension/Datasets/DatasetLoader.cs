@@ -17,13 +17,6 @@ internal static class DatasetLoader
     // Rows per INSERT: every dataset fits in two statements; interrupts are checked between them.
     internal const int BatchSize = 1000;
 
-    // Array types of the unnest parameters (pg_type.h).
-    private const uint Float4Array = 1021;
-    private const uint Int2Array = 1005;
-    private const uint Int4Array = 1007;
-    private const uint BoolArray = 1000;
-    private const uint TextArray = 1009;
-
     /// <summary>Loads at most <paramref name="limit"/> rows (all when null); returns the number of rows inserted.</summary>
     public static long Load(BuiltInDataset dataset, long? limit)
     {
@@ -105,11 +98,11 @@ internal static class DatasetLoader
         sb.Append('}');
         uint type = kind switch
         {
-            ColumnKind.Float4 => Float4Array,
-            ColumnKind.Int2 => Int2Array,
-            ColumnKind.Int4 => Int4Array,
-            ColumnKind.Bool => BoolArray,
-            _ => TextArray,
+            ColumnKind.Float4 => TypeOid.Float4Array,
+            ColumnKind.Int2 => TypeOid.Int2Array,
+            ColumnKind.Int4 => TypeOid.Int4Array,
+            ColumnKind.Bool => TypeOid.BoolArray,
+            _ => TypeOid.TextArray,
         };
         return SqlArg.Typed(type, sb.ToString());
     }

@@ -18,4 +18,11 @@ internal static class TypeOid
     public const uint Varchar = 1043;
     public const uint Numeric = 1700;
     public const uint Jsonb = 3802;
+
+    // array types, for the unnest parameters of load_dataset's inserts
+    public const uint BoolArray = 1000;
+    public const uint Int2Array = 1005;
+    public const uint Int4Array = 1007;
+    public const uint TextArray = 1009;
+    public const uint Float4Array = 1021;
 }
