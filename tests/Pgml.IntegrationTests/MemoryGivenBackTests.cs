@@ -75,4 +75,20 @@ public sealed class MemoryGivenBackTests(PgCluster cluster)
         AssertGivenBack(c, before, giveBacks, "after an overflow of the managed heap (54000)");
         Assert.Equal(1, PgCluster.Scalar<int>(c, "SELECT 1"));   // the same backend goes on
     }
+
+    [Fact]
+    public void EveryDataSetStatementGivesBackAndNoOtherDoes()
+    {
+        using var c = Setup();
+        long Count() => RuntimeInfo(c).GetProperty("give_backs").GetInt64();
+        long start = Count();
+        PgCluster.Exec(c, "SELECT * FROM pgml.load_dataset('iris')");
+        Assert.Equal(start + 1, Count());
+        PgCluster.Exec(c, "SELECT * FROM pgml.snapshot('pgml.iris', 'target')");
+        Assert.Equal(start + 2, Count());
+        PgCluster.Exec(c, "SELECT pgml.version()");
+        Assert.Throws<PostgresException>(() => PgCluster.Exec(c, "SELECT * FROM pgml.deploy(0::bigint)"));   // no such model
+        Assert.Throws<PostgresException>(() => PgCluster.Exec(c, "SELECT * FROM pgml.load_dataset('no such dataset')"));
+        Assert.Equal(start + 3, Count());   // the failed load too; version and deploy give nothing back
+    }
 }

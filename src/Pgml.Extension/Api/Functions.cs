@@ -7,6 +7,20 @@ internal static class Functions
 {
     public static void Invoke(string name, string?[] args)
     {
+        try
+        {
+            Dispatch(name, args);
+        }
+        finally
+        {
+            // the functions that read or build data sets churn far more memory than a backend keeps needing: give it
+            // back after a success or an error (a managed-heap overflow included) before the backend sits idle
+            if (name is "train" or "train_joint" or "snapshot" or "load_dataset") MemoryGiveBack.Now();
+        }
+    }
+
+    private static void Dispatch(string name, string?[] args)
+    {
         switch (name)
         {
             case "version": Result.Row(Info.Version()); break;

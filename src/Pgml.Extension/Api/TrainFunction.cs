@@ -22,20 +22,6 @@ internal static class TrainFunction
     /// <param name="joint">pgml.train_joint: y_column_name is a text[] of targets.</param>
     public static void Run(Args a, bool joint)
     {
-        try
-        {
-            Train(a, joint);
-        }
-        finally
-        {
-            // after a success or an error (an overflow of the managed heap included): the memory the run used goes
-            // back to the system before the backend sits idle (MemoryGiveBack)
-            MemoryGiveBack.AfterTraining();
-        }
-    }
-
-    private static void Train(Args a, bool joint)
-    {
         string projectName = a.RequiredText(0, "project_name");
         string? task = a.Text(1) is { } t ? NormalizeTask(t) : null;
         string? relationName = a.Text(2);
@@ -67,7 +53,7 @@ internal static class TrainFunction
                 $"Supported tasks: {string.Join(", ", SupportedTasks)}.");
 
         var taskKind = Engine.TaskNames.Parse(effectiveTask)!.Value;
-        bool supervised = taskKind is Engine.TaskKind.Regression or Engine.TaskKind.Classification;
+        bool supervised = Engine.TaskNames.IsSupervised(taskKind);
         // PostgresML's default 'linear' becomes kmeans for clustering and pca for decomposition
         string algorithm = Engine.Algorithms.AlgorithmRegistry.Default(taskKind, givenAlgorithm);
         Engine.Algorithms.AlgorithmRegistry.Find(algorithm, taskKind);

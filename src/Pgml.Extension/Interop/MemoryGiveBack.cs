@@ -23,7 +23,7 @@ internal static partial class MemoryGiveBack
     public static double LastTrimMilliseconds { get; private set; }
 
     /// <summary>Touches no PostgreSQL state, so it may run while an error is pending (the export's error path).</summary>
-    public static void AfterTraining()
+    public static void Now()
     {
         if (!Enabled) return;
         var watch = Stopwatch.StartNew();
