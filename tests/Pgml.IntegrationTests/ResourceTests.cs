@@ -42,6 +42,7 @@ public sealed class ResourceTests(PgCluster cluster)
         {
             PgCluster.Exec(c, "SET ROLE pgml_threads_user");
             Assert.Equal("42501", Assert.Throws<PostgresException>(() => PgCluster.Exec(c, "SET pgml.max_threads = 1")).SqlState);
+            Assert.Equal("42501", Assert.Throws<PostgresException>(() => PgCluster.Exec(c, "SET pgml.max_training_memory = '64GB'")).SqlState);
         }
         finally
         {
