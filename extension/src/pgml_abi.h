@@ -21,7 +21,7 @@
 
 #include <stdint.h>
 
-#define PGML_ABI_VERSION 4
+#define PGML_ABI_VERSION 5
 
 #define PGML_CALLBACK_WRONG_THREAD (-2)
 
@@ -132,6 +132,7 @@ typedef struct PgmlCallbacks
 	int32_t		(*emit_row) (int32_t ncolumns, const char *const *values);	/* a result row, text form */
 	int32_t		(*watch_deployments) (void);	/* resolve pgml.deployments so its invalidations are seen */
 	const volatile uint64_t *deploy_generation;	/* bumped when pgml.deployments changes (transactional) */
+	const volatile uint32_t *current_user;	/* GetUserId() at the start of the current call: whose privileges apply */
 } PgmlCallbacks;
 
 typedef int32_t (*pgml_cs_init_fn) (PgmlCallbacks *callbacks);

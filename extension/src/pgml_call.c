@@ -26,6 +26,12 @@ static PgmlError managed_error;
 /* calls into the engine under way: 1 for a statement's call, 2 while SQL it runs calls pgml.predict */
 static int	call_depth = 0;
 
+/*
+ * The role whose privileges the current call runs with (SET ROLE and SECURITY DEFINER functions change it between
+ * calls): the engine's prediction cache serves a model only to a role it checked.
+ */
+static volatile uint32_t current_user_id = 0;
+
 static void
 load_engine(void)
 {
@@ -71,6 +77,7 @@ load_engine(void)
 	callbacks.emit_row = cb_emit_row;
 	callbacks.watch_deployments = cb_watch_deployments;
 	callbacks.deploy_generation = &deploy_generation;
+	callbacks.current_user = &current_user_id;
 
 	/*
 	 * The thread that loads the engine is the backend's main thread (fmgr calls come on no other); callbacks refuse
@@ -102,6 +109,7 @@ pgml_begin_call(const char *function, bool may_create_threads, bool may_nest)
 	PgmlCallFrame frame = {false, {false, NULL}};
 
 	load_engine();
+	current_user_id = (uint32_t) GetUserId();
 	if (call_depth > 0)
 	{
 		if (!may_nest)

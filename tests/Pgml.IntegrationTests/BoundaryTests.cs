@@ -107,7 +107,7 @@ public sealed class BoundaryTests(PgCluster cluster)
     public void EngineRefusesACallbackTableOfAnotherSize()
     {
         int v = AbiVersion();
-        InitWithTable(v, 96, $"pgml.so's callback table has 96 bytes but pgml_engine.so's has 104 (ABI version {v} on both)");
+        InitWithTable(v, 96, $"pgml.so's callback table has 96 bytes but pgml_engine.so's has 112 (ABI version {v} on both)");
     }
 
     private static unsafe void InitWithTable(int version, int size, string message)

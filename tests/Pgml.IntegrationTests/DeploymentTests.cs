@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Npgsql;
 using Pgml.IntegrationTests.Infrastructure;
 
@@ -119,8 +118,8 @@ public sealed class DeploymentTests(PgCluster cluster)
         string dump = Path.Combine(Path.GetTempPath(), $"pgml-dump-{Environment.ProcessId}.sql");
         try
         {
-            Run("pg_dump", "-h", cluster.SocketDir, "-p", cluster.Port.ToString(), "-U", "postgres", "-f", dump, source);
-            Run("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", cluster.SocketDir, "-p", cluster.Port.ToString(), "-U", "postgres", "-d", target, "-f", dump);
+            PgCluster.Run(Path.Combine(PgCluster.Bin, "pg_dump"), "-h", cluster.SocketDir, "-p", cluster.Port.ToString(), "-U", "postgres", "-f", dump, source);
+            PgCluster.Run(Path.Combine(PgCluster.Bin, "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", cluster.SocketDir, "-p", cluster.Port.ToString(), "-U", "postgres", "-d", target, "-f", dump);
             using var dst = cluster.Open(target);
             Assert.Equal(expected, PgCluster.Scalar<float>(dst, "SELECT pgml.predict('d dump', ARRAY[100, 3]::real[])"));
             Assert.Equal(PgCluster.Scalar<long>(dst, "SELECT count(*) FROM pgml.models"),
@@ -134,16 +133,5 @@ public sealed class DeploymentTests(PgCluster cluster)
             using var admin = cluster.Open("postgres");
             PgCluster.Exec(admin, $"DROP DATABASE IF EXISTS {source}; DROP DATABASE IF EXISTS {target}");
         }
-    }
-
-    private static void Run(string exe, params string[] args)
-    {
-        var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        string err = p.StandardError.ReadToEnd();
-        p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, $"{exe} failed: {err}");
     }
 }

@@ -112,9 +112,22 @@ public sealed class HostileInputTests(PgCluster cluster, Xunit.Abstractions.ITes
         < 4 => Predict(rng),
         < 7 => Train(rng),
         7 => Deploy(rng),
-        8 => rng.Next(2) == 0 ? Snapshot(rng) : LoadDataset(rng),
+        8 => rng.Next(3) switch { 0 => Snapshot(rng), 1 => LoadDataset(rng), _ => Privileges(rng) },
         _ => PredictBatch(rng),
     };
+
+    private static string Privileges(Random rng)
+    {
+        string project = Lit(Pick(rng, Projects));
+        string privilege = Pick(rng, new[] { "'predict'", "'train'", "'deploy'", "'all'", "'ALL '", "'select'", "''", "NULL" });
+        string role = Pick(rng, new[] { "'postgres'", "'public'", "'PUBLIC'", "'no_such_role'", "''", "NULL", "'\"; DROP ROLE postgres; --'" });
+        return rng.Next(3) switch
+        {
+            0 => $"SELECT pgml.grant_privilege({project}, {privilege}, {role})",
+            1 => $"SELECT pgml.revoke_privilege({project}, {privilege}, {role})",
+            _ => $"SELECT pgml.has_project_privilege({role}, {project}, {privilege})",
+        };
+    }
 
     private static string Key(Random rng) => rng.Next(4) switch
     {

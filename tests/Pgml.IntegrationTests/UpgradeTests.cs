@@ -151,6 +151,16 @@ public sealed class UpgradeTests(PgCluster cluster)
             GROUP BY t.typname
           UNION ALL
           SELECT 'config ' || cfg::regclass FROM ext, unnest(ext.extconfig) cfg
+          UNION ALL
+          SELECT 'security ' || c.relname || ' rls ' || c.relrowsecurity || ' force ' || c.relforcerowsecurity
+                 || ' options ' || coalesce(c.reloptions::text, 'none')
+            FROM rels JOIN pg_class c ON c.oid = rels.oid
+          UNION ALL
+          SELECT 'policy ' || tablename || ' ' || policyname || ' ' || permissive || ' ' || roles::text || ' ' || cmd
+                 || ' using ' || coalesce(qual, '') || ' check ' || coalesce(with_check, '')
+            FROM pg_policies WHERE schemaname = 'pgml'
+          UNION ALL
+          SELECT 'schema pgml ' || coalesce(nspacl::text, 'default') FROM pg_namespace WHERE nspname = 'pgml'
         ) lines
         """);
 }

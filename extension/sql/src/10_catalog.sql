@@ -14,7 +14,9 @@ CREATE TABLE pgml.projects (
     name TEXT NOT NULL,
     task pgml.task NOT NULL,
     created_at TIMESTAMP WITHOUT TIME ZONE NOT NULL DEFAULT clock_timestamp(),
-    updated_at TIMESTAMP WITHOUT TIME ZONE NOT NULL DEFAULT clock_timestamp()
+    updated_at TIMESTAMP WITHOUT TIME ZONE NOT NULL DEFAULT clock_timestamp(),
+    -- pgml's addition: the role that created the project (15_privileges.sql)
+    owner REGROLE NOT NULL DEFAULT pg_catalog.to_regrole(pg_catalog.quote_ident(current_user))
 );
 CREATE UNIQUE INDEX projects_name_idx ON pgml.projects (name);
 
@@ -29,7 +31,9 @@ CREATE TABLE pgml.snapshots (
     analysis JSONB,
     created_at TIMESTAMP WITHOUT TIME ZONE NOT NULL DEFAULT clock_timestamp(),
     updated_at TIMESTAMP WITHOUT TIME ZONE NOT NULL DEFAULT clock_timestamp(),
-    materialized BOOLEAN DEFAULT false
+    materialized BOOLEAN DEFAULT false,
+    -- pgml's addition: the role that created the snapshot (15_privileges.sql)
+    owner REGROLE NOT NULL DEFAULT pg_catalog.to_regrole(pg_catalog.quote_ident(current_user))
 );
 
 CREATE TABLE pgml.models (

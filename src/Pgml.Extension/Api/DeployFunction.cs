@@ -19,8 +19,9 @@ internal static class DeployFunction
     {
         long modelId = a.Int64(0) ?? throw new PgmlException(SqlState.NullValueNotAllowed, "pgml.deploy: model_id must not be NULL",
             "Pass the id of a model from pgml.models.");
-        var model = Models.Find(modelId) ?? throw new PgmlException(SqlState.UndefinedObject, $"model {modelId} does not exist",
-            "List the models with: SELECT id, algorithm, metrics FROM pgml.models;");
+        var model = Models.Find(modelId) ?? throw Access.HiddenModel(modelId, Privilege.Deploy) ?? new PgmlException(
+            SqlState.UndefinedObject, $"model {modelId} does not exist", "List the models with: SELECT id, algorithm, metrics FROM pgml.models;");
+        Access.Require(model.ProjectId, model.ProjectName, Privilege.Deploy);
         Deployments.Deploy(model.ProjectId, modelId, "specific");
         Result.Row(model.ProjectName, "specific", model.Algorithm);
     }
@@ -30,8 +31,9 @@ internal static class DeployFunction
         string projectName = a.RequiredText(0, "project_name");
         string strategy = a.RequiredText(1, "strategy");
         string? algorithm = a.Text(2);
-        var project = Projects.Find(projectName) ?? throw new PgmlException(SqlState.UndefinedObject,
-            $"project \"{projectName}\" does not exist", "Train a model first with pgml.train(), or check the name in pgml.projects.");
+        var project = Projects.Find(projectName) ?? throw Access.HiddenProject(projectName, Privilege.Deploy) ?? new PgmlException(
+            SqlState.UndefinedObject, $"project \"{projectName}\" does not exist", "Train a model first with pgml.train(), or check the name in pgml.projects.");
+        Access.Require(project.Id, projectName, Privilege.Deploy);
         long? modelId = strategy switch
         {
             "best_score" => Models.Best(project.Id, TargetMetric(project.Task), algorithm),

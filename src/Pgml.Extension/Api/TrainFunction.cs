@@ -39,6 +39,8 @@ internal static class TrainFunction
         string preprocess = a.Text(14) ?? "{}";
 
         var project = Projects.Find(projectName);
+        if (project is null && Access.HiddenProject(projectName, Privilege.Train) is { } hidden) throw hidden;
+        if (project is not null) Access.Require(project.Id, projectName, Privilege.Train);
         if (project is null && task is null)
             throw new PgmlException(SqlState.InvalidParameterValue,
                 $"project \"{projectName}\" does not exist; to create it, pass a task",

@@ -98,7 +98,7 @@ internal unsafe struct PgmlColumn
 [StructLayout(LayoutKind.Sequential)]
 internal unsafe struct PgmlCallbacks
 {
-    public const int AbiVersion = 4;
+    public const int AbiVersion = 5;
 
     /// <summary>The first ABI version with the stable prefix (version, size, error).</summary>
     public const int FirstVersionWithPrefix = 3;
@@ -117,6 +117,7 @@ internal unsafe struct PgmlCallbacks
     public delegate* unmanaged<int, byte**, int> EmitRow;
     public delegate* unmanaged<int> WatchDeployments;
     public ulong* DeployGeneration;
+    public uint* CurrentUser;
 }
 
 /// <summary>What a callback returns (pgml_abi.h): 0 ok, or one of these.</summary>

@@ -54,6 +54,9 @@ internal static unsafe class Pg
 
     public static ulong DeployGeneration => *_cb.DeployGeneration;
 
+    /// <summary>The OID of the role the current call runs as (GetUserId(), set by the shim at each call).</summary>
+    public static uint CurrentUser => *_cb.CurrentUser;
+
     public static void WatchDeployments() => Check(_cb.WatchDeployments());
 
     public enum Level { Debug = 0, Log = 1, Info = 2, Notice = 3, Warning = 4 }

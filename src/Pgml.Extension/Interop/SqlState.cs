@@ -34,6 +34,8 @@ internal static class SqlState
     // class 42: syntax error or access rule violation
     /// <summary>A relation name that is not a valid (optionally schema-qualified) identifier.</summary>
     public const string InvalidName = "42602";
+    /// <summary>A project the current role may not use as asked (pgml's privileges, extension/sql/src/15_privileges.sql).</summary>
+    public const string InsufficientPrivilege = "42501";
     public const string UndefinedColumn = "42703";
     public const string UndefinedObject = "42704";
     public const string DatatypeMismatch = "42804";

@@ -47,6 +47,9 @@ internal sealed unsafe class LoadedModel
     }
 
     public long Id { get; }
+
+    /// <summary>The role (OID) this model was last found visible to; ModelCache checks again for any other.</summary>
+    public uint CheckedFor { get; set; }
     public ModelMetadata Metadata { get; }
     private bool IsClassification => Metadata.Task == TaskKind.Classification;
 

@@ -11,10 +11,16 @@ namespace Pgml.Extension.Prediction;
 /// counter; no query, no allocation. Any change to pgml's catalog tables bumps the shim's generation counter through
 /// PostgreSQL's relcache invalidations, which are sent at commit (never on rollback) and replayed on standbys; the
 /// next call then drops everything and reloads from the catalog.
+///
+/// A model is served only to a role that may see it (pgml's privileges): the catalog is read as the current role,
+/// under row-level security, so a load is the check. When the role changes (SET ROLE, a SECURITY DEFINER function),
+/// the names resolved for the previous role are dropped, and a loaded model is checked again, with one query, before
+/// the new role gets it; the warm path compares one number more.
 /// </summary>
 internal static class ModelCache
 {
     private static ulong _generation;
+    private static uint _user;
     private static (byte[] Name, LoadedModel Model)[] _projects = [];
     private static int _projectCount;
     private static int _lastHit;
@@ -44,19 +50,34 @@ internal static class ModelCache
     public static LoadedModel ForModel(long id)
     {
         Revalidate();
-        return ById.TryGetValue(id, out var m) ? m : LoadModel(id);
+        if (!ById.TryGetValue(id, out var m)) return LoadModel(id);
+        if (m.CheckedFor != _user) CheckVisible(m);
+        return m;
     }
 
     private static void Revalidate()
     {
         ulong g = Pg.DeployGeneration;
-        if (g == _generation) return;
+        uint user = Pg.CurrentUser;
+        if (g == _generation && user == _user) return;
+        if (g != _generation) ById.Clear();
         _generation = g;
+        _user = user;
         Array.Clear(_projects);
         _projectCount = 0;
         _lastHit = 0;
-        ById.Clear();
     }
+
+    /// <summary>A loaded model asked for by another role than the one it was loaded or last checked for.</summary>
+    private static void CheckVisible(LoadedModel model)
+    {
+        if (!Catalog.Files.ModelExists(model.Id))
+            throw Catalog.Access.HiddenModel(model.Id, Catalog.Privilege.Predict) ?? ModelMissing(model.Id);
+        model.CheckedFor = _user;
+    }
+
+    private static PgmlException ModelMissing(long id) => new(SqlState.UndefinedObject, $"model {id} does not exist",
+        "List the models with: SELECT id, algorithm FROM pgml.models;");
 
     private static LoadedModel LoadProject(byte[] nameBytes)
     {
@@ -66,12 +87,12 @@ internal static class ModelCache
         if (modelId is null)
         {
             if (!Catalog.Projects.Exists(name))
-                throw new PgmlException(SqlState.UndefinedObject, $"project \"{name}\" does not exist",
+                throw Catalog.Access.HiddenProject(name, Catalog.Privilege.Predict) ?? new PgmlException(SqlState.UndefinedObject, $"project \"{name}\" does not exist",
                     "Train a model first with pgml.train(), or check the name in pgml.projects.");
             throw new PgmlException(SqlState.NoDataFound, $"project \"{name}\" has no deployed model",
                 "Deploy one of its models with pgml.deploy(), or train with automatic_deploy => true.");
         }
-        var model = ForModel(modelId.Value);
+        var model = ForModel(modelId.Value);   // the role saw the deployment, hence the model: CheckVisible agrees
         if (_projectCount == _projects.Length)
             Array.Resize(ref _projects, Math.Max(4, _projects.Length * 2));
         _projects[_projectCount] = (nameBytes, model);
@@ -87,8 +108,7 @@ internal static class ModelCache
         if (!files.Contains(ModelMetadata.FileName, 0))
         {
             if (!Catalog.Files.ModelExists(id))
-                throw new PgmlException(SqlState.UndefinedObject, $"model {id} does not exist",
-                    "List the models with: SELECT id, algorithm FROM pgml.models;");
+                throw Catalog.Access.HiddenModel(id, Catalog.Privilege.Predict) ?? ModelMissing(id);
             throw new PgmlException(SqlState.InvalidBinaryRepresentation,
                 $"model {id} is incomplete: pgml.files lacks its {ModelMetadata.FileName}", "Retrain the model.");
         }
@@ -99,7 +119,10 @@ internal static class ModelCache
         for (int t = 0; t < targets.Length; t++)
             targets[t] = LoadPredictor(id, t, metadata, algorithm, files, Catalog.Files.CompiledPath);
         var transform = files.Bytes(Catalog.Files.PipelinePath, 0) is { } pipeline ? Pipelines.Load(pipeline) : null;
-        var model = new LoadedModel(id, metadata, targets, new FeatureEncoder(metadata, transform), algorithm.AcceptsMissingValues);
+        var model = new LoadedModel(id, metadata, targets, new FeatureEncoder(metadata, transform), algorithm.AcceptsMissingValues)
+        {
+            CheckedFor = _user,   // its files were read as this role, under row-level security
+        };
         ById[id] = model;
         Loads++;
         LastLoadMilliseconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;

@@ -231,6 +231,12 @@ internal sealed unsafe class TrainingRun(TrainingRequest request)
                 return false;
             }
         }
+        if (!Access.Has(Project.Id, Privilege.Deploy))
+        {
+            Pg.Notice($"Model {modelId} qualifies for deployment but stays undeployed: this role may train project \"{Project.Name}\" but not deploy it. " +
+                      "Its owner can deploy it with pgml.deploy, or grant deploy with pgml.grant_privilege.");
+            return false;
+        }
         Deployments.Deploy(Project.Id, modelId, "new_score");
         return true;
     }

@@ -72,9 +72,12 @@ public sealed class PgCluster : IDisposable
     public string ConnectionString(string database = "pgml_test") =>
         $"Host={SocketDir};Port={Port};Username=postgres;Database={database};Pooling=false;Include Error Detail=true;Timeout=30;Command Timeout=300";
 
-    public NpgsqlConnection Open(string database = "pgml_test")
+    public NpgsqlConnection Open(string database = "pgml_test") => OpenAs("postgres", database);
+
+    /// <summary>A connection as another role (the test cluster trusts local connections).</summary>
+    public NpgsqlConnection OpenAs(string role, string database = "pgml_test")
     {
-        var c = new NpgsqlConnection(ConnectionString(database));
+        var c = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString(database)) { Username = role }.ConnectionString);
         c.Open();
         return c;
     }
@@ -143,7 +146,8 @@ public sealed class PgCluster : IDisposable
 
     private static string Quote(string s) => "'" + s.Replace("'", "'\\''") + "'";
 
-    private static void Run(string exe, params string[] args)
+    /// <summary>Runs a program to its end; a non-zero exit throws with its output.</summary>
+    public static void Run(string exe, params string[] args)
     {
         var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args) psi.ArgumentList.Add(a);
