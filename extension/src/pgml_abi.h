@@ -135,11 +135,28 @@ typedef struct PgmlCallbacks
 	const volatile uint32_t *current_user;	/* GetUserId() at the start of the current call: whose privileges apply */
 } PgmlCallbacks;
 
+/* one vector of a vector function (pgml.add, ..., pgml.cosine_similarity, the aggregates' steps), read in place */
+typedef struct PgmlVector
+{
+	int32_t		elem_type;		/* PGML_FLOAT4 or PGML_FLOAT8 */
+	int32_t		n;
+	const void *data;
+} PgmlVector;
+
 typedef int32_t (*pgml_cs_init_fn) (PgmlCallbacks *callbacks);
 typedef int32_t (*pgml_cs_invoke_fn) (const char *function, int32_t nargs, const char *const *args);
 /* out/out_n: floats owned by the engine, valid until the next call; label/label_len for PGML_PREDICT_LABEL */
 typedef int32_t (*pgml_cs_predict_fn) (int32_t mode, const char *project, int32_t project_len, int64_t model_id,
 									   const PgmlInput *input, const float **out, int32_t *out_n,
 									   const char **label, int32_t *label_len);
+
+
+/*
+ * op: the operation, numbered as VectorOp in src/Pgml.Engine/Vectors/VectorOp.cs. b: the second vector, or NULL when
+ * the operation takes none (and at an aggregate's first row: then a is NULL and b the row). A vector result is
+ * written to out (as many elements as the input, of its type), a number to *number.
+ */
+typedef int32_t (*pgml_cs_vector_fn) (int32_t op, const PgmlVector *a, const PgmlVector *b, double scalar, void *out,
+									  double *number);
 
 #endif

@@ -18,6 +18,7 @@
 static pgml_cs_init_fn cs_init;
 pgml_cs_invoke_fn cs_invoke;
 pgml_cs_predict_fn cs_predict;
+pgml_cs_vector_fn cs_vector;
 static bool engine_loaded = false;
 
 static PgmlCallbacks callbacks;
@@ -56,7 +57,8 @@ load_engine(void)
 	cs_init = (pgml_cs_init_fn) dlsym(handle, "pgml_cs_init");
 	cs_invoke = (pgml_cs_invoke_fn) dlsym(handle, "pgml_cs_invoke");
 	cs_predict = (pgml_cs_predict_fn) dlsym(handle, "pgml_cs_predict");
-	if (!cs_init || !cs_invoke || !cs_predict)
+	cs_vector = (pgml_cs_vector_fn) dlsym(handle, "pgml_cs_vector");
+	if (!cs_init || !cs_invoke || !cs_predict || !cs_vector)
 		ereport(ERROR,
 				(errcode(PGML_ERRCODE_ENGINE_MISMATCH),
 				 errmsg("pgml engine library \"%s\" lacks its entry points", path),

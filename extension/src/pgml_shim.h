@@ -9,6 +9,7 @@
  *   pgml_call.c    loading the engine, the callback table, and the bracket around every call (begin/finish)
  *   pgml_fmgr.c    the SQL entry points (pgml_text_call, pgml_predict*) and the result rows they build
  *   pgml_inval.c   cache invalidation: the relcache callback, the deploy generation, the catalog trigger
+ *   pgml_vector.c  the vector functions (pgml.add ... pgml.cosine_similarity) and the vector aggregates' steps
  */
 #ifndef PGML_SHIM_H
 #define PGML_SHIM_H
@@ -51,6 +52,10 @@
 #define PGML_ERRCODE_WRONG_THREAD ERRCODE_EXTERNAL_ROUTINE_EXCEPTION	/* 38000 */
 /* a cold pgml function (train, deploy, ...) called from SQL that pgml itself is running for another call */
 #define PGML_ERRCODE_NESTED_CALL ERRCODE_FEATURE_NOT_SUPPORTED	/* 0A000 */
+/* a vector function's array with more than one dimension */
+#define PGML_ERRCODE_VECTOR_SHAPE ERRCODE_ARRAY_SUBSCRIPT_ERROR	/* 2202E */
+/* a vector function's array with a NULL element */
+#define PGML_ERRCODE_VECTOR_NULL ERRCODE_NULL_VALUE_NOT_ALLOWED	/* 22004 */
 /* pgml._catalog_changed() called other than as a trigger */
 #define PGML_ERRCODE_NOT_TRIGGER ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED	/* 39P01 */
 /* the code of a pgml error the engine reported without a valid one, or with one of the classes above */
@@ -178,6 +183,7 @@ extern void pgml_row_input(PgmlRowBuffers *buffers, HeapTupleHeader row, PgmlInp
 
 extern pgml_cs_invoke_fn cs_invoke;
 extern pgml_cs_predict_fn cs_predict;
+extern pgml_cs_vector_fn cs_vector;
 
 /*
  * A call into the engine, from begin to finish. A call is nested when SQL that pgml runs for another call (a view

@@ -27,6 +27,12 @@ public sealed class MissingValueException(string message, string? hint = null) :
 /// <summary>A value lies outside what pgml can represent exactly (a label beyond float32's consecutive integers).</summary>
 public sealed class ValueOutOfRangeException(string message, string? hint = null) : EngineException(message, hint);
 
+/// <summary>Two vectors (arrays) of different lengths where an operation needs the same length.</summary>
+public sealed class DimensionMismatchException(string message, string? hint = null) : EngineException(message, hint);
+
+/// <summary>A division by zero (a divisor, or an element of a divisor vector, is 0).</summary>
+public sealed class DivisionByZeroException(string message, string? hint = null) : EngineException(message, hint);
+
 /// <summary>A request needs more of a bounded resource (memory for the training data) than it may take.</summary>
 public sealed class ResourceLimitException(string message, long limit) : EngineException(message)
 {

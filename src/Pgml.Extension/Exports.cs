@@ -69,4 +69,22 @@ internal static unsafe class Exports
             return Pg.Fail(e);
         }
     }
+
+    /// <summary>
+    /// The vector functions (pgml.add ... pgml.cosine_similarity) and the vector aggregates' steps: the engine's SIMD
+    /// kernels over the arrays as PostgreSQL holds them, the result written into the array the shim allocated.
+    /// </summary>
+    [UnmanagedCallersOnly(EntryPoint = "pgml_cs_vector")]
+    public static int Vector(int op, PgmlVector* a, PgmlVector* b, double scalar, void* output, double* number)
+    {
+        try
+        {
+            Vectors.VectorCall.Run(op, a, b, scalar, output, number);
+            return 0;
+        }
+        catch (Exception e)
+        {
+            return Pg.Fail(e);
+        }
+    }
 }

@@ -113,8 +113,21 @@ public sealed class HostileInputTests(PgCluster cluster, Xunit.Abstractions.ITes
         < 7 => Train(rng),
         7 => Deploy(rng),
         8 => rng.Next(3) switch { 0 => Snapshot(rng), 1 => LoadDataset(rng), _ => Privileges(rng) },
-        _ => PredictBatch(rng),
+        _ => rng.Next(2) == 0 ? PredictBatch(rng) : Vector(rng),
     };
+
+    private static string Vector(Random rng)
+    {
+        string fn = Pick(rng, new[] { "add", "subtract", "multiply", "divide", "norm_l0", "norm_l1", "norm_l2", "norm_max",
+            "normalize_l1", "normalize_l2", "normalize_max", "distance_l1", "distance_l2", "dot_product", "cosine_similarity",
+            "sum", "min", "max", "min_abs", "max_abs" });
+        if (fn is "sum" or "min" or "max" or "min_abs" or "max_abs")
+            return $"SELECT pgml.{fn}(v) FROM (VALUES ({Array(rng)}), ({Array(rng)}), (NULL)) t(v)";
+        if (fn.StartsWith("norm"))
+            return $"SELECT pgml.{fn}({Array(rng)})";
+        string second = rng.Next(3) == 0 && fn is "add" or "subtract" or "multiply" or "divide" ? Number(rng) : Array(rng);
+        return $"SELECT pgml.{fn}({Array(rng)}, {second})";
+    }
 
     private static string Privileges(Random rng)
     {

@@ -128,7 +128,12 @@ public sealed class UpgradeTests(PgCluster cluster)
           SELECT 'member ' || pg_describe_object(classid, objid, 0) AS line FROM member
           UNION ALL
           SELECT 'function ' || p.oid::regprocedure || ' ' || coalesce(p.proacl::text, 'default') || E'\n' || pg_get_functiondef(p.oid)
-            FROM pg_proc p JOIN member m ON m.classid = 'pg_proc'::regclass AND m.objid = p.oid
+            FROM pg_proc p JOIN member m ON m.classid = 'pg_proc'::regclass AND m.objid = p.oid WHERE p.prokind <> 'a'
+          UNION ALL
+          SELECT 'aggregate ' || p.oid::regprocedure || ' ' || coalesce(p.proacl::text, 'default') || ' ' || a.aggtransfn::regprocedure
+                 || ' ' || a.aggcombinefn || ' ' || a.aggfinalfn || ' ' || a.aggtranstype::regtype || ' ' || coalesce(a.agginitval, '')
+                 || ' ' || p.proparallel::text
+            FROM pg_proc p JOIN member m ON m.classid = 'pg_proc'::regclass AND m.objid = p.oid JOIN pg_aggregate a ON a.aggfnoid = p.oid
           UNION ALL
           SELECT 'column ' || c.relname || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod) || ' ' || a.attnotnull
                  || ' ' || coalesce(pg_get_expr(ad.adbin, ad.adrelid), '') || ' ' || a.attnum

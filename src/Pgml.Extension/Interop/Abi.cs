@@ -63,6 +63,15 @@ internal unsafe struct PgmlInput
     public PgmlValue* Values;
 }
 
+/// <summary>One vector of a vector function, read in place (PgmlVector): float4 or float8 elements.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct PgmlVector
+{
+    public ElemType ElemType;
+    public int N;
+    public void* Data;
+}
+
 internal enum PredictMode
 {
     Value = 0,

@@ -105,6 +105,10 @@ internal static unsafe class Pg
                     return Report(SqlState.NullValueNotAllowed, mv.Message, mv.Hint, null);
                 case ValueOutOfRangeException vr:
                     return Report(SqlState.NumericValueOutOfRange, vr.Message, vr.Hint, null);
+                case DimensionMismatchException dm:
+                    return Report(SqlState.ArraySubscriptError, dm.Message, dm.Hint, null);
+                case DivisionByZeroException dz:
+                    return Report(SqlState.DivisionByZero, dz.Message, dz.Hint, null);
                 case UnsupportedException us:
                     return Report(SqlState.FeatureNotSupported, us.Message, us.Hint, null);
                 case ModelFormatException mf:

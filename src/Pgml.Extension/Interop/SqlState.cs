@@ -22,6 +22,8 @@ internal static class SqlState
     public const string NullValueNotAllowed = "22004";
     /// <summary>A feature array of the wrong length.</summary>
     public const string ArraySubscriptError = "2202E";
+    /// <summary>A vector function dividing by 0 (pgml.divide), as PostgreSQL's own division does.</summary>
+    public const string DivisionByZero = "22012";
     /// <summary>A bad argument: hyperparameter, option, strategy.</summary>
     public const string InvalidParameterValue = "22023";
     /// <summary>Stored model bytes that are damaged or in a format this version cannot read.</summary>
