@@ -86,6 +86,64 @@ public sealed class DatasetTests(PgCluster cluster)
     }
 
     [Fact]
+    public void DiamondsLoadUnderTheirHuggingFaceName()
+    {
+        using var c = cluster.Open();
+        Assert.Equal(("pgml.\"jdxcosta/diamonds\"", 53_940L), Load(c, "'jdxcosta/diamonds'"));
+        const string Table = "pgml.\"jdxcosta/diamonds\"";
+        Assert.Equal("Unnamed: 0 bigint, carat double precision, cut text, color text, clarity text, depth double precision, " +
+                     "table double precision, price bigint, x double precision, y double precision, z double precision", Layout(c, Table));
+        // ggplot2's figures: 53,940 diamonds, prices summing to 212,135,217, 5 cuts, 7 colours, 8 clarities
+        Assert.Equal("53940 212135217 43040.87 5 7 8 Fair,Good,Ideal,Premium,Very Good", PgCluster.Scalar<string>(c,
+            $"SELECT count(*) || ' ' || sum(price) || ' ' || round(sum(carat)::numeric, 2) || ' ' || count(DISTINCT cut) || ' ' || " +
+            $"count(DISTINCT color) || ' ' || count(DISTINCT clarity) || ' ' || string_agg(DISTINCT cut, ',') FROM {Table}"));
+        Assert.Equal("1 0.23 Ideal E SI2 61.5 55 326 3.95 3.98 2.43", PgCluster.Scalar<string>(c,
+            $"SELECT concat_ws(' ', \"Unnamed: 0\", carat, cut, color, clarity, depth, \"table\", price, x, y, z) FROM {Table} ORDER BY ctid LIMIT 1"));
+    }
+
+    /// <summary>PostgresML's examples/preprocessing.sql, statement by statement as it is written there.</summary>
+    [Fact]
+    public void PostgresMLsPreprocessingExampleRunsUnchanged()
+    {
+        using var c = cluster.Open();
+        PgCluster.Exec(c, "SELECT pgml.load_dataset('jdxcosta/diamonds')");
+        Assert.Equal(10L, PgCluster.Scalar<long>(c, "SELECT count(*) FROM (SELECT * FROM pgml.\"jdxcosta/diamonds\" LIMIT 10) t"));
+        PgCluster.Exec(c, "ALTER TABLE pgml.\"jdxcosta/diamonds\" DROP COLUMN \"Unnamed: 0\"");
+        PgCluster.Exec(c, """
+            SELECT pgml.train(
+                   project_name => 'Diamond prices',
+                   task => 'regression',
+                   relation_name => 'pgml.jdxcosta/diamonds',
+                   y_column_name => 'price',
+                   algorithm => 'lightgbm',
+                   preprocess => '{
+                                  "carat": {"scale": "standard"},
+                                  "depth": {"scale": "standard"},
+                                  "table": {"scale": "standard"},
+                                  "cut": {"encode": "target", "scale": "standard"},
+                                  "color": {"encode": "target", "scale": "standard"},
+                                  "clarity": {"encode": "target", "scale": "standard"}
+                              }'
+            )
+            """);
+        // a boosted model on the diamonds explains most of the price
+        Assert.True(PgCluster.Scalar<double>(c, "SELECT (m.metrics ->> 'r2')::float8 FROM pgml.models m JOIN pgml.projects p ON p.id = m.project_id " +
+                                                "WHERE p.name = 'Diamond prices'") > 0.95);
+        double error = PgCluster.Scalar<double>(c, """
+            SELECT avg(abs(price - prediction) / price) FROM (
+                SELECT price, pgml.predict('Diamond prices', (carat, cut, color, clarity, depth, "table", x, y, z)) AS prediction
+                FROM pgml."jdxcosta/diamonds"
+                LIMIT 10) t
+            """);
+        Assert.True(error < 0.5, $"mean relative error {error}");
+        // the reload keeps the table only with the dataset's columns: the dropped column is named
+        var e = Assert.Throws<PostgresException>(() => PgCluster.Exec(c, "SELECT pgml.load_dataset('jdxcosta/diamonds')"));
+        Assert.Equal("42804", e.SqlState);
+        Assert.Contains("Unnamed: 0", e.MessageText);
+        PgCluster.Exec(c, "DROP TABLE pgml.\"jdxcosta/diamonds\"");
+    }
+
+    [Fact]
     public void FunctionIsDeclaredLikePostgresMLs()
     {
         using var c = cluster.Open();
@@ -434,7 +492,7 @@ public sealed class DatasetTests(PgCluster cluster)
     public void UnknownSourceListsTheBuiltInDatasets()
     {
         var e = Fails("'imdb'", "42704", "unknown dataset \"imdb\"");
-        Assert.Contains("breast_cancer, diabetes, digits, iris, linnerud, wine", e.MessageText);
+        Assert.Contains("breast_cancer, diabetes, digits, iris, linnerud, wine, jdxcosta/diamonds", e.MessageText);
         Assert.Contains("HuggingFace", e.Hint);
         // Names are exact, as in PostgresML, and never reach SQL.
         Fails("'IRIS'", "42704", "unknown dataset \"IRIS\"");

@@ -1,6 +1,7 @@
 -- ---------------------------------------------------------------- datasets
 
--- PostgresML's built-in scikit-learn datasets (breast_cancer, diabetes, digits, iris, linnerud, wine), embedded in
+-- PostgresML's built-in scikit-learn datasets (breast_cancer, diabetes, digits, iris, linnerud, wine) and the diamonds its
+-- examples load from Hugging Face (jdxcosta/diamonds), embedded in
 -- pgml_engine.so: creates pgml.<source>, or reloads its rows in place (TRUNCATE + INSERT) when it exists with the
 -- dataset's columns, so views on it survive; any other relation under that name is refused, never dropped. In the
 -- caller's transaction, with the caller's privileges. subset and kwargs exist for PostgresML's HuggingFace datasets,

@@ -43,7 +43,7 @@ internal static class DatasetLoader
         }
         else
             Spi.Execute($"CREATE TABLE {dataset.TableName} (" +
-                        string.Join(", ", dataset.Columns.Select(c => $"{Quote(c.Name)} {SqlType(c.Kind)}")) + ")");
+                        string.Join(", ", dataset.Columns.Select(c => $"{Quote(c.Name)} {ColumnKindInfo.Of(c.Kind).SqlType}")) + ")");
 
         string insert = InsertSql(dataset);
         long inserted = 0;
@@ -92,19 +92,13 @@ internal static class DatasetLoader
                 }
                 sb.Append("}\"");
             }
+            else if (kind == ColumnKind.Text)
+                sb.Append('"').Append(field).Append('"');   // keeps spaces ("Very Good"); no quote or backslash inside
             else
                 sb.Append(field);
         }
         sb.Append('}');
-        uint type = kind switch
-        {
-            ColumnKind.Float4 => TypeOid.Float4Array,
-            ColumnKind.Int2 => TypeOid.Int2Array,
-            ColumnKind.Int4 => TypeOid.Int4Array,
-            ColumnKind.Bool => TypeOid.BoolArray,
-            _ => TypeOid.TextArray,
-        };
-        return SqlArg.Typed(type, sb.ToString());
+        return SqlArg.Typed(ColumnKindInfo.Of(kind).ArrayOid, sb.ToString());
     }
 
     /// <summary>
@@ -133,33 +127,12 @@ internal static class DatasetLoader
             if (fields.Length != dataset.Columns.Length)
                 throw Broken(dataset, $"line {line} has {fields.Length} fields, expected {dataset.Columns.Length}");
             for (int c = 0; c < fields.Length; c++)
-                if (!Valid(dataset.Columns[c].Kind, fields[c]))
-                    throw Broken(dataset, $"line {line}: \"{fields[c]}\" is not a valid {SqlType(dataset.Columns[c].Kind)} for {dataset.Columns[c].Name}");
+                if (!ColumnKindInfo.Of(dataset.Columns[c].Kind).Valid(fields[c]))
+                    throw Broken(dataset, $"line {line}: \"{fields[c]}\" is not a valid {ColumnKindInfo.Of(dataset.Columns[c].Kind).SqlType} for {dataset.Columns[c].Name}");
             rows.Add(fields);
         }
         return rows;
     }
-
-    private static bool Valid(ColumnKind kind, string field) => kind switch
-    {
-        ColumnKind.Float4 => float.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out float f) && float.IsFinite(f),
-        ColumnKind.Int2 => short.TryParse(field, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _),
-        ColumnKind.Int4 => int.TryParse(field, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _),
-        ColumnKind.Bool => field is "t" or "f",
-        ColumnKind.Int2Matrix8x8 => field.Split(' ') is { Length: 64 } pixels &&
-                                    pixels.All(p => short.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out _)),
-        _ => false,
-    };
-
-    private static string SqlType(ColumnKind kind) => kind switch
-    {
-        ColumnKind.Float4 => "FLOAT4",
-        ColumnKind.Int2 => "SMALLINT",
-        ColumnKind.Int4 => "INT4",
-        ColumnKind.Bool => "BOOLEAN",
-        ColumnKind.Int2Matrix8x8 => "SMALLINT[][]",
-        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
-    };
 
     private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
 

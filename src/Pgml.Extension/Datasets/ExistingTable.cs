@@ -46,29 +46,18 @@ internal static class ExistingTable
         for (int i = 0; i < Math.Max(expected.Length, table.Length); i++)
         {
             if (i >= table.Length)
-                return $"it lacks the column \"{expected[i].Name}\" {TypeName(expected[i].Kind)} (column {i + 1})";
+                return $"it lacks the column \"{expected[i].Name}\" {ColumnKindInfo.Of(expected[i].Kind).FormatType} (column {i + 1})";
             if (i >= expected.Length)
                 return $"its column {i + 1} \"{table[i].Name}\" {table[i].Type} is not in the dataset";
-            if (table[i].Name != expected[i].Name || table[i].Type != TypeName(expected[i].Kind))
+            if (table[i].Name != expected[i].Name || table[i].Type != ColumnKindInfo.Of(expected[i].Kind).FormatType)
                 return $"its column {i + 1} is \"{table[i].Name}\" {table[i].Type}, the dataset's is " +
-                       $"\"{expected[i].Name}\" {TypeName(expected[i].Kind)}";
+                       $"\"{expected[i].Name}\" {ColumnKindInfo.Of(expected[i].Kind).FormatType}";
         }
         return null;
     }
 
-    /// <summary>A column kind's type as pg_catalog.format_type() writes it (an array type has no dimensions).</summary>
-    private static string TypeName(ColumnKind kind) => kind switch
-    {
-        ColumnKind.Float4 => "real",
-        ColumnKind.Int2 => "smallint",
-        ColumnKind.Int4 => "integer",
-        ColumnKind.Bool => "boolean",
-        ColumnKind.Int2Matrix8x8 => "smallint[]",
-        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
-    };
-
     private static string Layout(BuiltInDataset dataset) =>
-        string.Join(", ", dataset.Columns.Select(c => $"\"{c.Name}\" {TypeName(c.Kind)}"));
+        string.Join(", ", dataset.Columns.Select(c => $"\"{c.Name}\" {ColumnKindInfo.Of(c.Kind).FormatType}"));
 
     // 42804, as PostgreSQL's own ALTER TABLE ... OF type and INHERIT report a table whose columns do not match the
     // row type they must have ("table is missing column", "table has extra column").
@@ -77,7 +66,7 @@ internal static class ExistingTable
             $"pgml.load_dataset: {dataset.TableName} exists with other columns than the dataset {dataset.Name}: {difference}",
             $"pgml reloads an existing {dataset.TableName} in place only when its columns are the dataset's, and never " +
             $"drops it. Restore its columns, or keep your table under another name (ALTER TABLE {dataset.TableName} " +
-            $"RENAME TO my_{dataset.Name}) or drop it yourself, then load again.",
+            $"RENAME TO my_{dataset.File ?? dataset.Name}) or drop it yourself, then load again.",
             $"The dataset's columns: {Layout(dataset)}.");
 
     // 42809, as PostgreSQL's own "\"%s\" is not a table".

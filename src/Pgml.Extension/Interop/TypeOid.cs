@@ -24,5 +24,7 @@ internal static class TypeOid
     public const uint Int2Array = 1005;
     public const uint Int4Array = 1007;
     public const uint TextArray = 1009;
+    public const uint Int8Array = 1016;
     public const uint Float4Array = 1021;
+    public const uint Float8Array = 1022;
 }

@@ -22,10 +22,19 @@ internal sealed record Relation(uint Oid, string QualifiedName, IReadOnlyList<Co
 {
     public static Relation Resolve(string name)
     {
-        RelationName.Validate(name);
-        Spi.Query("SELECT c.oid, format('%I.%I', n.nspname, c.relname), greatest(c.reltuples, 0)::bigint FROM pg_catalog.pg_class c " +
-                  "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = pg_catalog.to_regclass($1)",
-            1, SqlArg.Of(name));
+        const string Found = "SELECT c.oid, format('%I.%I', n.nspname, c.relname), greatest(c.reltuples, 0)::bigint FROM pg_catalog.pg_class c " +
+                             "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE ";
+        if (RelationName.PostgresMLLiteral(name) is var (schema, table))
+        {
+            // not an identifier: PostgresML's schema.table, taken literally, or the identifier error
+            if (Spi.Query(Found + "n.nspname = $1 AND c.relname = $2", 1, SqlArg.Of(schema), SqlArg.Of(table)) == 0)
+                throw RelationName.Invalid(name);
+        }
+        else
+        {
+            RelationName.Validate(name);
+            Spi.Query(Found + "c.oid = pg_catalog.to_regclass($1)", 1, SqlArg.Of(name));
+        }
         string? oid = Spi.Text(0, 1);
         if (oid is null)
             throw new PgmlException(SqlState.UndefinedTable, $"relation \"{name}\" does not exist",

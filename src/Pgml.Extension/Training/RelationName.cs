@@ -11,6 +11,27 @@ internal static class RelationName
 {
     public static void Validate(string name)
     {
+        if (!IsIdentifier(name)) Fail(name);
+    }
+
+    /// <summary>
+    /// PostgresML's reading of a name that is not an SQL identifier: split at the first dot, each side taken as it
+    /// is (its examples train on 'pgml.jdxcosta/diamonds', the table "jdxcosta/diamonds" in schema pgml). pgml tries
+    /// it only when the name is not an identifier, and only for a relation that exists under that literal name.
+    /// </summary>
+    public static (string Schema, string Table)? PostgresMLLiteral(string name)
+    {
+        if (IsIdentifier(name)) return null;
+        int dot = name.IndexOf('.');
+        return dot > 0 && dot < name.Length - 1 ? (name[..dot], name[(dot + 1)..]) : null;
+    }
+
+    public static PgmlException Invalid(string name) =>
+        new(SqlState.InvalidName, $"\"{name}\" is not a valid relation name",
+            "Pass a table or view name, optionally schema-qualified (schema.table); quote names with capitals or spaces: '\"My Table\"'.");
+
+    private static bool IsIdentifier(string name)
+    {
         int i = 0, parts = 0;
         while (true)
         {
@@ -21,7 +42,7 @@ internal static class RelationName
                 int start = i;
                 while (true)
                 {
-                    if (i >= name.Length) Fail(name);
+                    if (i >= name.Length) return false;
                     if (name[i] == '"')
                     {
                         if (i + 1 < name.Length && name[i + 1] == '"') { i += 2; continue; }
@@ -29,18 +50,18 @@ internal static class RelationName
                     }
                     i++;
                 }
-                if (i == start) Fail(name);   // "" is not an identifier
+                if (i == start) return false;   // "" is not an identifier
                 i++;
             }
             else
             {
-                if (i >= name.Length || !(char.IsLetter(name[i]) || name[i] == '_' || name[i] > 127)) Fail(name);
+                if (i >= name.Length || !(char.IsLetter(name[i]) || name[i] == '_' || name[i] > 127)) return false;
                 while (i < name.Length && (char.IsLetterOrDigit(name[i]) || name[i] is '_' or '$' || name[i] > 127)) i++;
             }
             parts++;
             SkipSpaces(name, ref i);
-            if (i == name.Length) break;
-            if (name[i] != '.' || parts == 3) Fail(name);
+            if (i == name.Length) return true;
+            if (name[i] != '.' || parts == 3) return false;
             i++;
         }
     }
@@ -50,7 +71,5 @@ internal static class RelationName
         while (i < s.Length && char.IsWhiteSpace(s[i])) i++;
     }
 
-    private static void Fail(string name) =>
-        throw new PgmlException(SqlState.InvalidName, $"\"{name}\" is not a valid relation name",
-            "Pass a table or view name, optionally schema-qualified (schema.table); quote names with capitals or spaces: '\"My Table\"'.");
+    private static void Fail(string name) => throw Invalid(name);
 }
