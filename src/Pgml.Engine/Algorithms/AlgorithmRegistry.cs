@@ -12,7 +12,7 @@ public static class AlgorithmRegistry
         new XGBoost.XGBoostRandomForestAlgorithm(),
         new LightGbm.LightGbmAlgorithm(),
         new Linear.LinearAlgorithm(), new Linear.RidgeAlgorithm(), new Linear.LassoAlgorithm(), new Linear.ElasticNetAlgorithm(), new Linear.LinearSvmAlgorithm(),
-        new LinearFamily.BayesianRidgeAlgorithm(), new LinearFamily.ArdAlgorithm(), new LinearFamily.LarsAlgorithm(lasso: false), new LinearFamily.LarsAlgorithm(lasso: true), new LinearFamily.OmpAlgorithm(), new LinearFamily.HuberAlgorithm(),
+        new LinearFamily.BayesianRidgeAlgorithm(), new LinearFamily.ArdAlgorithm(), new LinearFamily.LarsAlgorithm(lasso: false), new LinearFamily.LarsAlgorithm(lasso: true), new LinearFamily.OmpAlgorithm(), new LinearFamily.HuberAlgorithm(), new LinearFamily.QuantileAlgorithm(),
         new Neighbors.KnnAlgorithm(),
         new Clustering.KMeansAlgorithm(),
         new Clustering.MiniBatchKMeansAlgorithm(),
