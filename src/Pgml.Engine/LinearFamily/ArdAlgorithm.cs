@@ -12,18 +12,13 @@ namespace Pgml.Engine.LinearFamily;
 /// α ← (n − Σγ + 2α₁)/(‖y − Xw‖² + 2α₂); a feature whose λⱼ reaches threshold_lambda is pruned (its weight 0). It stops
 /// when the weights move by less than tol in L1 or nothing is kept, then recomputes Σ and w once more, as scikit-learn.
 /// </summary>
-internal sealed class ArdAlgorithm : IAlgorithm
+internal sealed class ArdAlgorithm : RegressionAlgorithm
 {
     public const string AlgorithmName = "automatic_relevance_determination";
 
-    internal static readonly HyperparameterSpec[] Specs =
+    private static readonly HyperparameterSpec[] Table =
     [
-        HyperparameterSpec.Integer("n_iter", 300, min: 1),
-        Tol(1e-3),
-        HyperparameterSpec.Number("alpha_1", 1e-6, min: 0),
-        HyperparameterSpec.Number("alpha_2", 1e-6, min: 0),
-        HyperparameterSpec.Number("lambda_1", 1e-6, min: 0),
-        HyperparameterSpec.Number("lambda_2", 1e-6, min: 0),
+        .. BayesianRidgeAlgorithm.Evidence,
         HyperparameterSpec.Accepted("compute_score"),   // the objective's trace is not stored with the model
         HyperparameterSpec.Number("threshold_lambda", 1e4, min: 0),
         FitIntercept,
@@ -31,18 +26,12 @@ internal sealed class ArdAlgorithm : IAlgorithm
         HyperparameterSpec.Accepted("verbose"),
     ];
 
-    public string Name => AlgorithmName;
-    public IReadOnlyList<TaskKind> Tasks { get; } = [TaskKind.Regression];
-    public bool AcceptsMissingValues => false;
+    public override string Name => AlgorithmName;
+    protected override IReadOnlyList<HyperparameterSpec> Specs => Table;
 
-    public void Validate(string hyperparamsJson, TaskKind task) => Parse(hyperparamsJson, task);
+    public override TrainedModel Train(string hyperparamsJson, TrainingSet data) => new(Fit(hyperparamsJson, data).Model);
 
-    private static Hyperparameters Parse(string? json, TaskKind task) =>
-        task == TaskKind.Regression ? LinearHyperparameters.Parse(json, AlgorithmName, Specs) : throw TaskNotSupported(AlgorithmName, task);
-
-    public TrainedModel Train(string hyperparamsJson, TrainingSet data) => new(Fit(hyperparamsJson, data).Model);
-
-    internal static LinearFit Fit(string hyperparamsJson, TrainingSet data)
+    internal LinearFit Fit(string hyperparamsJson, TrainingSet data)
     {
         var p = Parse(hyperparamsJson, data.Task);
         var g = GramProblem.From(data, p.Boolean("fit_intercept"));

@@ -13,14 +13,15 @@ namespace Pgml.Engine.LinearFamily;
 /// less than tol in L1; the model is the posterior mean at the last α, λ. scikit-learn takes the SVD of X for the
 /// same eigenvalues (e = s²); the Gram's eigendecomposition costs O(d³) instead of O(nd²) and gives them in double.
 /// </summary>
-internal sealed class BayesianRidgeAlgorithm : IAlgorithm
+internal sealed class BayesianRidgeAlgorithm : RegressionAlgorithm
 {
     public const string AlgorithmName = "bayesian_ridge";
 
     /// <summary>numpy's finfo(float64).eps, which scikit-learn adds to var(y) so a constant label does not divide by 0.</summary>
     internal const double MachineEpsilon = 2.220446049250313e-16;
 
-    internal static readonly HyperparameterSpec[] Specs =
+    /// <summary>The evidence iteration's keys, shared with ARD.</summary>
+    internal static HyperparameterSpec[] Evidence =>
     [
         HyperparameterSpec.Integer("n_iter", 300, min: 1),
         Tol(1e-3),
@@ -28,6 +29,11 @@ internal sealed class BayesianRidgeAlgorithm : IAlgorithm
         HyperparameterSpec.Number("alpha_2", 1e-6, min: 0),
         HyperparameterSpec.Number("lambda_1", 1e-6, min: 0),
         HyperparameterSpec.Number("lambda_2", 1e-6, min: 0),
+    ];
+
+    private static readonly HyperparameterSpec[] Table =
+    [
+        .. Evidence,
         HyperparameterSpec.Number("alpha_init", null, min: 0, minExclusive: true),
         HyperparameterSpec.Number("lambda_init", null, min: 0, minExclusive: true),
         HyperparameterSpec.Accepted("compute_score"),   // the log marginal likelihood is not stored with the model
@@ -36,19 +42,13 @@ internal sealed class BayesianRidgeAlgorithm : IAlgorithm
         HyperparameterSpec.Accepted("verbose"),
     ];
 
-    public string Name => AlgorithmName;
-    public IReadOnlyList<TaskKind> Tasks { get; } = [TaskKind.Regression];
-    public bool AcceptsMissingValues => false;
+    public override string Name => AlgorithmName;
+    protected override IReadOnlyList<HyperparameterSpec> Specs => Table;
 
-    public void Validate(string hyperparamsJson, TaskKind task) => Parse(hyperparamsJson, task);
-
-    private static Hyperparameters Parse(string? json, TaskKind task) =>
-        task == TaskKind.Regression ? LinearHyperparameters.Parse(json, AlgorithmName, Specs) : throw TaskNotSupported(AlgorithmName, task);
-
-    public TrainedModel Train(string hyperparamsJson, TrainingSet data) => new(Fit(hyperparamsJson, data).Model);
+    public override TrainedModel Train(string hyperparamsJson, TrainingSet data) => new(Fit(hyperparamsJson, data).Model);
 
     /// <summary>The fit, with scikit-learn's n_iter_ (iterations run before convergence or n_iter).</summary>
-    internal static LinearFit Fit(string hyperparamsJson, TrainingSet data)
+    internal LinearFit Fit(string hyperparamsJson, TrainingSet data)
     {
         var p = Parse(hyperparamsJson, data.Task);
         var g = GramProblem.From(data, p.Boolean("fit_intercept"));

@@ -12,11 +12,11 @@ namespace Pgml.Engine.LinearFamily;
 /// (<see cref="Lbfgs"/>, stopping as SciPy's L-BFGS-B: gtol = tol, ftol at SciPy's default). scikit-learn bounds σ
 /// below by 10·eps; here a step to σ ≤ 0 has an infinite objective, so the line search backs off instead.
 /// </summary>
-internal sealed class HuberAlgorithm : IAlgorithm
+internal sealed class HuberAlgorithm : RegressionAlgorithm
 {
     public const string AlgorithmName = "huber";
 
-    private static readonly HyperparameterSpec[] Specs =
+    private static readonly HyperparameterSpec[] Table =
     [
         HyperparameterSpec.Number("epsilon", 1.35, min: 1),
         HyperparameterSpec.Integer("max_iter", 100, min: 0),
@@ -26,19 +26,13 @@ internal sealed class HuberAlgorithm : IAlgorithm
         Tol(1e-5),
     ];
 
-    public string Name => AlgorithmName;
-    public IReadOnlyList<TaskKind> Tasks { get; } = [TaskKind.Regression];
-    public bool AcceptsMissingValues => false;
+    public override string Name => AlgorithmName;
+    protected override IReadOnlyList<HyperparameterSpec> Specs => Table;
 
-    public void Validate(string hyperparamsJson, TaskKind task) => Parse(hyperparamsJson, task);
-
-    private static Hyperparameters Parse(string? json, TaskKind task) =>
-        task == TaskKind.Regression ? LinearHyperparameters.Parse(json, AlgorithmName, Specs) : throw TaskNotSupported(AlgorithmName, task);
-
-    public TrainedModel Train(string hyperparamsJson, TrainingSet data) => new(Fit(hyperparamsJson, data).Fit.Model);
+    public override TrainedModel Train(string hyperparamsJson, TrainingSet data) => new(Fit(hyperparamsJson, data).Fit.Model);
 
     /// <summary>The fit, its L-BFGS iterations, and the scale σ (scikit-learn's scale_).</summary>
-    internal static (LinearFit Fit, double Scale) Fit(string hyperparamsJson, TrainingSet data)
+    internal (LinearFit Fit, double Scale) Fit(string hyperparamsJson, TrainingSet data)
     {
         var p = Parse(hyperparamsJson, data.Task);
         LinearData.RequireFinite(data);

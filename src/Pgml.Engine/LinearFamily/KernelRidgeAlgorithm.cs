@@ -17,7 +17,7 @@ namespace Pgml.Engine.LinearFamily;
 /// versioned "svm" format, with the SVM kernels of <see cref="SvmKernel"/>. Its cost grows with n³ (and n² memory), so
 /// more than <see cref="MaxRows"/> training rows are refused before any work.
 /// </summary>
-internal sealed unsafe class KernelRidgeAlgorithm : IAlgorithm
+internal sealed unsafe class KernelRidgeAlgorithm : RegressionAlgorithm
 {
     public const string AlgorithmName = "kernel_ridge";
 
@@ -29,7 +29,7 @@ internal sealed unsafe class KernelRidgeAlgorithm : IAlgorithm
     /// (sigmoid) fits comfortably on the managed heap (2 x n² doubles for the matrix and its eigenvectors, 64 MB).</summary>
     private const int MaxFallbackRows = 2000;
 
-    private static readonly HyperparameterSpec[] Specs =
+    private static readonly HyperparameterSpec[] Table =
     [
         HyperparameterSpec.Number("alpha", 1.0, min: 0),
         HyperparameterSpec.Choice("kernel", "linear", "linear", "rbf", "poly", "polynomial", "sigmoid"),
@@ -39,25 +39,19 @@ internal sealed unsafe class KernelRidgeAlgorithm : IAlgorithm
         HyperparameterSpec.Accepted("kernel_params"),   // only for callable kernels, which SQL cannot pass
     ];
 
-    public string Name => AlgorithmName;
-    public IReadOnlyList<TaskKind> Tasks { get; } = [TaskKind.Regression];
-    public bool AcceptsMissingValues => false;
+    public override string Name => AlgorithmName;
+    protected override IReadOnlyList<HyperparameterSpec> Specs => Table;
 
-    public void Validate(string hyperparamsJson, TaskKind task) => Parse(hyperparamsJson, task);
-
-    private static Hyperparameters Parse(string? json, TaskKind task) =>
-        task == TaskKind.Regression ? LinearHyperparameters.Parse(json, AlgorithmName, Specs) : throw TaskNotSupported(AlgorithmName, task);
-
-    public TrainedModel Train(string hyperparamsJson, TrainingSet data) => Fit(hyperparamsJson, data, out _);
+    public override TrainedModel Train(string hyperparamsJson, TrainingSet data) => Fit(hyperparamsJson, data, out _);
 
     /// <summary>Whether K + αI factorises (false: the least-squares fallback was used), for tests.</summary>
-    internal static bool IsPositiveDefinite(string hyperparamsJson, TrainingSet data)
+    internal bool IsPositiveDefinite(string hyperparamsJson, TrainingSet data)
     {
         Fit(hyperparamsJson, data, out bool cholesky);
         return cholesky;
     }
 
-    private static TrainedModel Fit(string hyperparamsJson, TrainingSet data, out bool cholesky)
+    private TrainedModel Fit(string hyperparamsJson, TrainingSet data, out bool cholesky)
     {
         var p = Parse(hyperparamsJson, data.Task);
         long n = data.TrainRows;

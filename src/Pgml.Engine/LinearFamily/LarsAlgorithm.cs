@@ -10,7 +10,7 @@ namespace Pgml.Engine.LinearFamily;
 /// is the least-squares fit), and lasso_least_angle: LassoLars (the lasso path followed down to alpha). Both run
 /// <see cref="LarsPath"/> on the Gram matrix, as scikit-learn's precompute "auto" does when rows outnumber features.
 /// </summary>
-internal sealed class LarsAlgorithm(bool lasso) : IAlgorithm
+internal sealed class LarsAlgorithm(bool lasso) : RegressionAlgorithm
 {
     private static readonly HyperparameterSpec[] Shared =
     [
@@ -35,26 +35,18 @@ internal sealed class LarsAlgorithm(bool lasso) : IAlgorithm
         .. Shared,
     ];
 
-    public string Name => lasso ? "lasso_least_angle" : "least_angle";
-    public IReadOnlyList<TaskKind> Tasks { get; } = [TaskKind.Regression];
-    public bool AcceptsMissingValues => false;
+    public override string Name => lasso ? "lasso_least_angle" : "least_angle";
+    protected override IReadOnlyList<HyperparameterSpec> Specs => lasso ? LassoLarsSpecs : LarsSpecs;
 
-    public void Validate(string hyperparamsJson, TaskKind task) => Parse(hyperparamsJson, task);
-
-    private Hyperparameters Parse(string? json, TaskKind task)
+    protected override void Refuse(Hyperparameters p)
     {
-        if (task != TaskKind.Regression) throw TaskNotSupported(Name, task);
-        var p = LinearHyperparameters.Parse(json, Name, lasso ? LassoLarsSpecs : LarsSpecs);
-        if (p.Boolean("normalize"))
-            throw new UnsupportedException($"{Name} does not implement normalize = true in pgml (deprecated in scikit-learn 1.2)",
-                "Remove normalize, and scale the features with preprocess => '{\"column\": {\"scale\": \"standard\"}}' if needed.");
+        RefuseNormalize(p);
         if (p.NumberOrNull("jitter") is not null)
             throw new UnsupportedException($"{Name} does not implement jitter in pgml",
                 "Remove jitter: it only breaks ties between equally correlated features by noise on the label.");
-        return p;
     }
 
-    public TrainedModel Train(string hyperparamsJson, TrainingSet data) => new(Fit(hyperparamsJson, data).Model);
+    public override TrainedModel Train(string hyperparamsJson, TrainingSet data) => new(Fit(hyperparamsJson, data).Model);
 
     /// <summary>The fit, with the path's steps (scikit-learn's n_iter_).</summary>
     internal LinearFit Fit(string hyperparamsJson, TrainingSet data)

@@ -13,12 +13,12 @@ namespace Pgml.Engine.LinearFamily;
 /// stops early when the best feature is already selected, its correlation is negligible, or it is linearly dependent
 /// on the selection.
 /// </summary>
-internal sealed class OmpAlgorithm : IAlgorithm
+internal sealed class OmpAlgorithm : RegressionAlgorithm
 {
     public const string AlgorithmName = "orthogonal_matching_pursuit";
     private const double MinFloat = 2.2250738585072014e-308;   // finfo(float64).tiny, scikit-learn's min_float
 
-    private static readonly HyperparameterSpec[] Specs =
+    private static readonly HyperparameterSpec[] Table =
     [
         HyperparameterSpec.Integer("n_nonzero_coefs", null, min: 1),
         HyperparameterSpec.Number("tol", null, min: 0),
@@ -27,26 +27,15 @@ internal sealed class OmpAlgorithm : IAlgorithm
         HyperparameterSpec.Accepted("precompute"),        // the Gram form always; the selection is the same
     ];
 
-    public string Name => AlgorithmName;
-    public IReadOnlyList<TaskKind> Tasks { get; } = [TaskKind.Regression];
-    public bool AcceptsMissingValues => false;
+    public override string Name => AlgorithmName;
+    protected override IReadOnlyList<HyperparameterSpec> Specs => Table;
 
-    public void Validate(string hyperparamsJson, TaskKind task) => Parse(hyperparamsJson, task);
+    protected override void Refuse(Hyperparameters p) => RefuseNormalize(p);
 
-    private static Hyperparameters Parse(string? json, TaskKind task)
-    {
-        if (task != TaskKind.Regression) throw TaskNotSupported(AlgorithmName, task);
-        var p = LinearHyperparameters.Parse(json, AlgorithmName, Specs);
-        if (p.Boolean("normalize"))
-            throw new UnsupportedException($"{AlgorithmName} does not implement normalize = true in pgml (deprecated in scikit-learn 1.2)",
-                "Remove normalize, and scale the features with preprocess if needed.");
-        return p;
-    }
-
-    public TrainedModel Train(string hyperparamsJson, TrainingSet data) => new(Fit(hyperparamsJson, data).Model);
+    public override TrainedModel Train(string hyperparamsJson, TrainingSet data) => new(Fit(hyperparamsJson, data).Model);
 
     /// <summary>The fit, with the features selected (scikit-learn's n_iter_).</summary>
-    internal static LinearFit Fit(string hyperparamsJson, TrainingSet data)
+    internal LinearFit Fit(string hyperparamsJson, TrainingSet data)
     {
         var p = Parse(hyperparamsJson, data.Task);
         double? tol = p.NumberOrNull("tol");

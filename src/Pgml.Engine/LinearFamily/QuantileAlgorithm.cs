@@ -13,11 +13,11 @@ namespace Pgml.Engine.LinearFamily;
 /// optimum. The L1 penalty is written as two pseudo-rows per feature (±α·n·eⱼ with label 0), whose pinball losses sum
 /// to α·n·|wⱼ| for any τ: the program is then an unpenalized quantile regression.
 /// </summary>
-internal sealed class QuantileAlgorithm : IAlgorithm
+internal sealed class QuantileAlgorithm : RegressionAlgorithm
 {
     public const string AlgorithmName = "quantile";
 
-    private static readonly HyperparameterSpec[] Specs =
+    private static readonly HyperparameterSpec[] Table =
     [
         HyperparameterSpec.Number("quantile", 0.5, min: 0, minExclusive: true, max: 1, maxExclusive: true),
         HyperparameterSpec.Number("alpha", 1.0, min: 0),
@@ -26,19 +26,13 @@ internal sealed class QuantileAlgorithm : IAlgorithm
         HyperparameterSpec.Accepted("solver_options"),   // SciPy's options; pgml's solver has its own fixed tolerance
     ];
 
-    public string Name => AlgorithmName;
-    public IReadOnlyList<TaskKind> Tasks { get; } = [TaskKind.Regression];
-    public bool AcceptsMissingValues => false;
+    public override string Name => AlgorithmName;
+    protected override IReadOnlyList<HyperparameterSpec> Specs => Table;
 
-    public void Validate(string hyperparamsJson, TaskKind task) => Parse(hyperparamsJson, task);
-
-    private static Hyperparameters Parse(string? json, TaskKind task) =>
-        task == TaskKind.Regression ? LinearHyperparameters.Parse(json, AlgorithmName, Specs) : throw TaskNotSupported(AlgorithmName, task);
-
-    public TrainedModel Train(string hyperparamsJson, TrainingSet data) => new(Fit(hyperparamsJson, data).Model);
+    public override TrainedModel Train(string hyperparamsJson, TrainingSet data) => new(Fit(hyperparamsJson, data).Model);
 
     /// <summary>The fit, with the interior-point iterations.</summary>
-    internal static LinearFit Fit(string hyperparamsJson, TrainingSet data)
+    internal LinearFit Fit(string hyperparamsJson, TrainingSet data)
     {
         var p = Parse(hyperparamsJson, data.Task);
         LinearData.RequireFinite(data);

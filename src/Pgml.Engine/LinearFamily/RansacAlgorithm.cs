@@ -12,11 +12,11 @@ namespace Pgml.Engine.LinearFamily;
 /// wins, ties going to the higher R² on its inliers. max_trials shrinks to the number of trials that finds an
 /// all-inlier sample with probability stop_probability; the model is LinearRegression on the best inliers.
 /// </summary>
-internal sealed class RansacAlgorithm : IAlgorithm
+internal sealed class RansacAlgorithm : RegressionAlgorithm
 {
     public const string AlgorithmName = "ransac";
 
-    private static readonly HyperparameterSpec[] Specs =
+    private static readonly HyperparameterSpec[] Table =
     [
         HyperparameterSpec.Accepted("estimator"),        // a Python object; only the default (null) is possible
         HyperparameterSpec.CountOrFraction("min_samples", null, 1, fractionUpToOne: false),
@@ -33,27 +33,21 @@ internal sealed class RansacAlgorithm : IAlgorithm
         HyperparameterSpec.Accepted("base_estimator"),   // deprecated alias of estimator
     ];
 
-    public string Name => AlgorithmName;
-    public IReadOnlyList<TaskKind> Tasks { get; } = [TaskKind.Regression];
-    public bool AcceptsMissingValues => false;
+    public override string Name => AlgorithmName;
+    protected override IReadOnlyList<HyperparameterSpec> Specs => Table;
 
-    public void Validate(string hyperparamsJson, TaskKind task) => Parse(hyperparamsJson, task);
-
-    private static Hyperparameters Parse(string? json, TaskKind task)
+    protected override void Refuse(Hyperparameters p)
     {
-        if (task != TaskKind.Regression) throw TaskNotSupported(AlgorithmName, task);
-        var p = LinearHyperparameters.Parse(json, AlgorithmName, Specs);
         foreach (var key in new[] { "estimator", "is_data_valid", "is_model_valid", "base_estimator" })
             if (p.Get(key) is string text && text != "\"deprecated\"")
                 throw new UnsupportedException($"{AlgorithmName} takes no {key} in pgml: it is a Python object",
                     "Remove it: the base estimator is LinearRegression, and every sample and model is valid.");
-        return p;
     }
 
-    public TrainedModel Train(string hyperparamsJson, TrainingSet data) => new(Fit(hyperparamsJson, data).Model);
+    public override TrainedModel Train(string hyperparamsJson, TrainingSet data) => new(Fit(hyperparamsJson, data).Model);
 
     /// <summary>The fit, with the trials run (scikit-learn's n_trials_).</summary>
-    internal static LinearFit Fit(string hyperparamsJson, TrainingSet data)
+    internal LinearFit Fit(string hyperparamsJson, TrainingSet data)
     {
         var p = Parse(hyperparamsJson, data.Task);
         LinearData.RequireFinite(data);

@@ -97,8 +97,34 @@ internal static class SgdFamily
     }
 }
 
+/// <summary>The SGD family's algorithms: each turns its hyperparameters into <see cref="SgdSolver.Options"/>.</summary>
+internal abstract class SgdFamilyAlgorithm : IAlgorithm
+{
+    public abstract string Name { get; }
+    public virtual IReadOnlyList<TaskKind> Tasks { get; } = [TaskKind.Regression, TaskKind.Classification];
+    public bool AcceptsMissingValues => false;
+
+    public void Validate(string hyperparamsJson, TaskKind task) => Options(hyperparamsJson, task);
+
+    protected abstract SgdSolver.Options Options(string? json, TaskKind task);
+
+    public TrainedModel Train(string hyperparamsJson, TrainingSet data) => new(Fit(hyperparamsJson, data).Model);
+
+    /// <summary>The fit, with the most epochs of any of its problems (scikit-learn's n_iter_).</summary>
+    internal LinearFit Fit(string hyperparamsJson, TrainingSet data) => SgdFamily.Fit(data, Options(hyperparamsJson, data.Task));
+
+    /// <summary>The task's table, parsed with the family's refusals.</summary>
+    protected Hyperparameters Parse(string? json, TaskKind task, HyperparameterSpec[] regression, HyperparameterSpec[] classification) =>
+        SgdFamily.Parse(json, Name, task switch
+        {
+            TaskKind.Regression when Tasks.Contains(task) => regression,
+            TaskKind.Classification => classification,
+            _ => throw TaskNotSupported(Name, task),
+        });
+}
+
 /// <summary>stochastic_gradient_descent: scikit-learn's SGDRegressor and SGDClassifier.</summary>
-internal sealed class SgdAlgorithm : IAlgorithm
+internal sealed class SgdAlgorithm : SgdFamilyAlgorithm
 {
     public const string AlgorithmName = "stochastic_gradient_descent";
 
@@ -134,21 +160,11 @@ internal sealed class SgdAlgorithm : IAlgorithm
         .. Common,
     ];
 
-    public string Name => AlgorithmName;
-    public IReadOnlyList<TaskKind> Tasks { get; } = [TaskKind.Regression, TaskKind.Classification];
-    public bool AcceptsMissingValues => false;
+    public override string Name => AlgorithmName;
 
-    public void Validate(string hyperparamsJson, TaskKind task) => Options(hyperparamsJson, task);
-
-    private static SgdSolver.Options Options(string? json, TaskKind task)
+    protected override SgdSolver.Options Options(string? json, TaskKind task)
     {
-        var specs = task switch
-        {
-            TaskKind.Regression => RegressionSpecs,
-            TaskKind.Classification => ClassificationSpecs,
-            _ => throw TaskNotSupported(AlgorithmName, task),
-        };
-        var p = SgdFamily.Parse(json, AlgorithmName, specs);
+        var p = Parse(json, task, RegressionSpecs, ClassificationSpecs);
         double epsilon = p.Number("epsilon");
         var loss = p.Word("loss") switch
         {
@@ -173,10 +189,6 @@ internal sealed class SgdAlgorithm : IAlgorithm
         return SgdFamily.Options(p, loss, penalty, p.Number("alpha"), p.Number("l1_ratio"), 0, rate, p.Number("eta0"), p.Number("power_t"), AlgorithmName);
     }
 
-    public TrainedModel Train(string hyperparamsJson, TrainingSet data) => new(Fit(hyperparamsJson, data).Model);
-
-    /// <summary>The fit, with the most epochs of any of its problems (scikit-learn's n_iter_).</summary>
-    internal static LinearFit Fit(string hyperparamsJson, TrainingSet data) => SgdFamily.Fit(data, Options(hyperparamsJson, data.Task));
 }
 
 /// <summary>
@@ -184,7 +196,7 @@ internal sealed class SgdAlgorithm : IAlgorithm
 /// 2006): SGD without a penalty whose step is PA-I (loss hinge / epsilon_insensitive) or PA-II (squared_hinge /
 /// squared_epsilon_insensitive); the loss in the step is the hinge or ε-insensitive one either way, as scikit-learn's.
 /// </summary>
-internal sealed class PassiveAggressiveAlgorithm : IAlgorithm
+internal sealed class PassiveAggressiveAlgorithm : SgdFamilyAlgorithm
 {
     public const string AlgorithmName = "passive_aggressive";
 
@@ -205,34 +217,21 @@ internal sealed class PassiveAggressiveAlgorithm : IAlgorithm
         .. Common,
     ];
 
-    public string Name => AlgorithmName;
-    public IReadOnlyList<TaskKind> Tasks { get; } = [TaskKind.Regression, TaskKind.Classification];
-    public bool AcceptsMissingValues => false;
+    public override string Name => AlgorithmName;
 
-    public void Validate(string hyperparamsJson, TaskKind task) => Options(hyperparamsJson, task);
-
-    private static SgdSolver.Options Options(string? json, TaskKind task)
+    protected override SgdSolver.Options Options(string? json, TaskKind task)
     {
-        var p = SgdFamily.Parse(json, AlgorithmName, task switch
-        {
-            TaskKind.Regression => RegressionSpecs,
-            TaskKind.Classification => ClassificationSpecs,
-            _ => throw TaskNotSupported(AlgorithmName, task),
-        });
+        var p = Parse(json, task, RegressionSpecs, ClassificationSpecs);
         bool first = p.Word("loss") is "hinge" or "epsilon_insensitive";
         var loss = task == TaskKind.Regression ? new SgdLoss(SgdLossKind.EpsilonInsensitive, p.Number("epsilon")) : new SgdLoss(SgdLossKind.Hinge, 1);
         var rate = first ? SgdLearningRate.PassiveAggressive1 : SgdLearningRate.PassiveAggressive2;
         return SgdFamily.Options(p, loss, SgdPenalty.None, 1.0, 0, p.Number("C"), rate, 1.0, 0, AlgorithmName);
     }
-
-    public TrainedModel Train(string hyperparamsJson, TrainingSet data) => new(Fit(hyperparamsJson, data).Model);
-
-    internal static LinearFit Fit(string hyperparamsJson, TrainingSet data) => SgdFamily.Fit(data, Options(hyperparamsJson, data.Task));
 }
 
 /// <summary>perceptron: scikit-learn's Perceptron, SGD with the perceptron loss (hinge at 0) and a constant rate eta0,
 /// random_state 0 by default as there.</summary>
-internal sealed class PerceptronAlgorithm : IAlgorithm
+internal sealed class PerceptronAlgorithm : SgdFamilyAlgorithm
 {
     public const string AlgorithmName = "perceptron";
 
@@ -247,21 +246,13 @@ internal sealed class PerceptronAlgorithm : IAlgorithm
         .. SgdFamily.Stopping,
     ];
 
-    public string Name => AlgorithmName;
-    public IReadOnlyList<TaskKind> Tasks { get; } = [TaskKind.Classification];
-    public bool AcceptsMissingValues => false;
+    public override string Name => AlgorithmName;
+    public override IReadOnlyList<TaskKind> Tasks { get; } = [TaskKind.Classification];
 
-    public void Validate(string hyperparamsJson, TaskKind task) => Options(hyperparamsJson, task);
-
-    private static SgdSolver.Options Options(string? json, TaskKind task)
+    protected override SgdSolver.Options Options(string? json, TaskKind task)
     {
-        if (task != TaskKind.Classification) throw TaskNotSupported(AlgorithmName, task);
-        var p = SgdFamily.Parse(json, AlgorithmName, Specs);
+        var p = Parse(json, task, [], Specs);
         return SgdFamily.Options(p, new SgdLoss(SgdLossKind.Hinge, 0), SgdFamily.Penalty(p.Word("penalty")), p.Number("alpha"),
             p.Number("l1_ratio"), 0, SgdLearningRate.Constant, p.Number("eta0"), 0, AlgorithmName);
     }
-
-    public TrainedModel Train(string hyperparamsJson, TrainingSet data) => new(Fit(hyperparamsJson, data).Model);
-
-    internal static LinearFit Fit(string hyperparamsJson, TrainingSet data) => SgdFamily.Fit(data, Options(hyperparamsJson, data.Task));
 }

@@ -12,12 +12,12 @@ namespace Pgml.Engine.LinearFamily;
 /// when there are at most max_subpopulation of them (then the fit is deterministic, as scikit-learn's); otherwise
 /// max_subpopulation random subsets drawn from random_state.
 /// </summary>
-internal sealed class TheilSenAlgorithm : IAlgorithm
+internal sealed class TheilSenAlgorithm : RegressionAlgorithm
 {
     public const string AlgorithmName = "theil_sen";
     private const double Epsilon = 2.220446049250313e-16;   // np.spacing(1)
 
-    private static readonly HyperparameterSpec[] Specs =
+    private static readonly HyperparameterSpec[] Table =
     [
         FitIntercept,
         HyperparameterSpec.Accepted("copy_X"),
@@ -30,19 +30,13 @@ internal sealed class TheilSenAlgorithm : IAlgorithm
         HyperparameterSpec.Accepted("verbose"),
     ];
 
-    public string Name => AlgorithmName;
-    public IReadOnlyList<TaskKind> Tasks { get; } = [TaskKind.Regression];
-    public bool AcceptsMissingValues => false;
+    public override string Name => AlgorithmName;
+    protected override IReadOnlyList<HyperparameterSpec> Specs => Table;
 
-    public void Validate(string hyperparamsJson, TaskKind task) => Parse(hyperparamsJson, task);
-
-    private static Hyperparameters Parse(string? json, TaskKind task) =>
-        task == TaskKind.Regression ? LinearHyperparameters.Parse(json, AlgorithmName, Specs) : throw TaskNotSupported(AlgorithmName, task);
-
-    public TrainedModel Train(string hyperparamsJson, TrainingSet data) => new(Fit(hyperparamsJson, data).Model);
+    public override TrainedModel Train(string hyperparamsJson, TrainingSet data) => new(Fit(hyperparamsJson, data).Model);
 
     /// <summary>The fit, with the Weiszfeld iterations (scikit-learn's n_iter_).</summary>
-    internal static unsafe LinearFit Fit(string hyperparamsJson, TrainingSet data)
+    internal unsafe LinearFit Fit(string hyperparamsJson, TrainingSet data)
     {
         var p = Parse(hyperparamsJson, data.Task);
         LinearData.RequireFinite(data);

@@ -23,7 +23,7 @@ public class BayesianTests
     public void Bayesian_ridge_matches_scikit_learn(string json, bool fitIntercept)
     {
         using var data = SyntheticData.Regression(400, 7, seed: 41, noise: 0.5);
-        var fit = BayesianRidgeAlgorithm.Fit(json, data.TrainingSet());
+        var fit = new BayesianRidgeAlgorithm().Fit(json, data.TrainingSet());
         // the same JSON is scikit-learn's keyword arguments
         var parameters = System.Text.Json.Nodes.JsonNode.Parse(json)!;
         var s = data.Sklearn("sklearn.linear_model.BayesianRidge", parameters, "coef_", "intercept_", "n_iter_");
@@ -38,7 +38,7 @@ public class BayesianTests
     {
         // scikit-learn switches to its n < d formula; the Gram form is the same posterior mean
         using var data = SyntheticData.Regression(40, 30, seed: 42, noise: 0.5, train: 20);
-        var fit = BayesianRidgeAlgorithm.Fit("{}", data.TrainingSet());
+        var fit = new BayesianRidgeAlgorithm().Fit("{}", data.TrainingSet());
         var s = data.Sklearn("sklearn.linear_model.BayesianRidge", new { }, "coef_", "intercept_", "n_iter_");
         Close.Vector(s["coef_"].Flat(), fit.Model.Coefficients(0), 1e-6);
         Assert.Equal((int)s["n_iter_"].Scalar(), fit.Iterations);
@@ -55,7 +55,7 @@ public class BayesianTests
         var y = dense.X.Select((row, i) => (float)(2 * row[0] - 1.5 * row[3] + 0.5 * row[6] + 0.3 * SyntheticData.Gaussian(new Random(i)))).ToArray();
         using var data = new SyntheticData(dense.X, y, dense.Train, TaskKind.Regression);
         string json = FormattableString.Invariant($$"""{"tol": {{tol:R}}, "threshold_lambda": {{thresholdLambda:R}}}""");
-        var fit = ArdAlgorithm.Fit(json, data.TrainingSet());
+        var fit = new ArdAlgorithm().Fit(json, data.TrainingSet());
         var s = data.Sklearn("sklearn.linear_model.ARDRegression", new { tol, threshold_lambda = thresholdLambda }, "coef_", "intercept_");
         var expected = s["coef_"].Flat();
         Close.Vector(expected, fit.Model.Coefficients(0), 1e-6);

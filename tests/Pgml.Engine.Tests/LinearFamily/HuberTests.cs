@@ -32,7 +32,7 @@ public class HuberTests
         // are those of the unique optimum to ~1e-5 of their scale (ftol 2.2e-9 of the objective bounds the distance to
         // the optimum by about its square root in the flattest direction)
         string json = FormattableString.Invariant($$"""{"epsilon": {{epsilon:R}}, "alpha": {{alpha:R}}, "fit_intercept": {{(fitIntercept ? "true" : "false")}}, "tol": 1e-10, "max_iter": 10000}""");
-        var (fit, scale) = HuberAlgorithm.Fit(json, data.TrainingSet());
+        var (fit, scale) = new HuberAlgorithm().Fit(json, data.TrainingSet());
         var s = data.Sklearn("sklearn.linear_model.HuberRegressor", new { epsilon, alpha, fit_intercept = fitIntercept, tol = 1e-10, max_iter = 10000 },
             "coef_", "intercept_", "scale_");
         Close.Vector(s["coef_"].Flat(), fit.Model.Coefficients(0), 1e-4);

@@ -43,7 +43,7 @@ public class KernelRidgeTests
         // least-squares solution of the same system; it is well conditioned enough here for 1e-6
         using var data = SyntheticData.Friedman(200, 5, seed: 94);
         string json = """{"kernel": "sigmoid", "gamma": 1.0, "coef0": 0.0, "alpha": 0.0}""";
-        Assert.False(KernelRidgeAlgorithm.IsPositiveDefinite(json, data.TrainingSet()));
+        Assert.False(new KernelRidgeAlgorithm().IsPositiveDefinite(json, data.TrainingSet()));
         var p = AlgorithmRegistry.Find("kernel_ridge", TaskKind.Regression).Train(json, data.TrainingSet()).Predictor;
         var s = data.Sklearn("sklearn.kernel_ridge.KernelRidge", new { kernel = "sigmoid", gamma = 1.0, coef0 = 0.0, alpha = 0.0 }, "predict");
         Close.Vector(s["predict"].Flat(), data.PredictTest(p).Select(o => (double)o[0]).ToArray(), 1e-6);

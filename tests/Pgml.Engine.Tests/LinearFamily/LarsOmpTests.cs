@@ -89,7 +89,7 @@ public class LarsOmpTests
     public void Omp_matches_scikit_learn(string json)
     {
         using var data = SyntheticData.Regression(400, 12, seed: 54, noise: 0.4);
-        var fit = OmpAlgorithm.Fit(json, data.TrainingSet());
+        var fit = new OmpAlgorithm().Fit(json, data.TrainingSet());
         var s = data.Sklearn("sklearn.linear_model.OrthogonalMatchingPursuit", System.Text.Json.Nodes.JsonNode.Parse(json)!, "coef_", "intercept_", "n_iter_");
         Close.Vector(s["coef_"].Flat(), fit.Model.Coefficients(0), SamePath);
         Close.Vector(s["intercept_"].Flat(), fit.Model.Intercepts, SamePath, floor: 1);
@@ -100,7 +100,7 @@ public class LarsOmpTests
     public void Omp_refuses_more_coefficients_than_features()
     {
         using var data = SyntheticData.Regression(50, 3, seed: 55);
-        var e = Assert.Throws<InvalidParameterException>(() => OmpAlgorithm.Fit("""{"n_nonzero_coefs": 4}""", data.TrainingSet()));
+        var e = Assert.Throws<InvalidParameterException>(() => new OmpAlgorithm().Fit("""{"n_nonzero_coefs": 4}""", data.TrainingSet()));
         Assert.Contains("at most 3", e.Hint);
     }
 

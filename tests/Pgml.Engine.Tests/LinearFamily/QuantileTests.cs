@@ -27,7 +27,7 @@ public class QuantileTests
     {
         using var data = SyntheticData.Regression(401, 5, seed: 71, noise: 0.5, train: 301);
         string json = FormattableString.Invariant($$"""{"quantile": {{quantile:R}}, "alpha": {{alpha:R}}, "fit_intercept": {{(fitIntercept ? "true" : "false")}}}""");
-        var fit = QuantileAlgorithm.Fit(json, data.TrainingSet());
+        var fit = new QuantileAlgorithm().Fit(json, data.TrainingSet());
         var s = data.Sklearn("sklearn.linear_model.QuantileRegressor",
             new { quantile, alpha, fit_intercept = fitIntercept, solver = "highs" }, "coef_", "intercept_");
         var expected = s["coef_"].Flat().Append(s["intercept_"].Scalar()).ToArray();
@@ -42,7 +42,7 @@ public class QuantileTests
         using var data = SyntheticData.Regression(2001, 3, seed: 72, noise: 1.0, train: 2001);
         foreach (double q in new[] { 0.1, 0.5, 0.8 })
         {
-            var p = QuantileAlgorithm.Fit(FormattableString.Invariant($$"""{"quantile": {{q:R}}, "alpha": 0}"""), data.TrainingSet()).Model;
+            var p = new QuantileAlgorithm().Fit(FormattableString.Invariant($$"""{"quantile": {{q:R}}, "alpha": 0}"""), data.TrainingSet()).Model;
             var output = new float[1];
             int below = 0;
             for (int i = 0; i < data.Train; i++)

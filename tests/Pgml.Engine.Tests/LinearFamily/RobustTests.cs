@@ -25,14 +25,14 @@ public class RobustTests(ITestOutputHelper output)
     {
         // 14 rows, 2 features: C(14, 3) = 364 subsets, all taken on both sides, so the fit is deterministic
         using var data = WithOutliers(20, 2, seed: 101, share: 0.2, train: 14);
-        var fit = TheilSenAlgorithm.Fit("{}", data.TrainingSet());
+        var fit = new TheilSenAlgorithm().Fit("{}", data.TrainingSet());
         var s = data.Sklearn("sklearn.linear_model.TheilSenRegressor", new { }, "coef_", "intercept_", "n_iter_");
         // 1e-6: the same 364 exact solves and the same Weiszfeld steps; a subset's solve is rounded differently
         // (normal equations here, LAPACK's gelss there) by up to its condition number squared times 1e-16
         Close.Vector(s["coef_"].Flat(), fit.Model.Coefficients(0), 1e-6);
         Close.Vector(s["intercept_"].Flat(), fit.Model.Intercepts, 1e-6, floor: 1);
         Assert.Equal((int)s["n_iter_"].Scalar(), fit.Iterations);
-        var noIntercept = TheilSenAlgorithm.Fit("""{"fit_intercept": false, "n_subsamples": 4}""", data.TrainingSet());
+        var noIntercept = new TheilSenAlgorithm().Fit("""{"fit_intercept": false, "n_subsamples": 4}""", data.TrainingSet());
         var t = data.Sklearn("sklearn.linear_model.TheilSenRegressor", new { fit_intercept = false, n_subsamples = 4 }, "coef_");
         Close.Vector(t["coef_"].Flat(), noIntercept.Model.Coefficients(0), 1e-6);
     }
@@ -50,13 +50,13 @@ public class RobustTests(ITestOutputHelper output)
         for (int seed = 0; seed < 5; seed++)
         {
             var p = AlgorithmRegistry.Find(algorithm, TaskKind.Regression).Train($$"""{"random_state": {{seed}}}""", data.TrainingSet()).Predictor;
-            ours[seed] = R2(data.YTest, data.PredictTest(p).Select(o => (double)o[0]).ToArray());
-            theirs[seed] = R2(data.YTest, data.Sklearn(estimator, new { random_state = seed }, "predict")["predict"].Flat());
+            ours[seed] = Metrics.R2(data.YTest, data.PredictTest(p).Select(o => (double)o[0]).ToArray());
+            theirs[seed] = Metrics.R2(data.YTest, data.Sklearn(estimator, new { random_state = seed }, "predict")["predict"].Flat());
         }
         output.WriteLine($"pgml {string.Join(", ", ours.Select(v => v.ToString("F4")))}; scikit-learn {string.Join(", ", theirs.Select(v => v.ToString("F4")))}");
         Assert.True(Math.Abs(ours.Average() - theirs.Average()) <= 0.01, $"pgml {ours.Average():F4}, scikit-learn {theirs.Average():F4}");
         var ols = data.Fit("linear");
-        Assert.True(ours.Min() > R2(data.YTest, data.PredictTest(ols).Select(o => (double)o[0]).ToArray()) + 0.05);
+        Assert.True(ours.Min() > Metrics.R2(data.YTest, data.PredictTest(ols).Select(o => (double)o[0]).ToArray()) + 0.05);
         // a fixed seed is reproducible
         var a = Close.Coefficients(data.Fit(algorithm, """{"random_state": 3}"""));
         Assert.Equal(a, Close.Coefficients(data.Fit(algorithm, """{"random_state": 3}""")));
@@ -67,7 +67,7 @@ public class RobustTests(ITestOutputHelper output)
     {
         // every row an inlier in the first trial: the consensus set is all rows, the model plain OLS
         using var data = SyntheticData.Regression(300, 3, seed: 103, noise: 0.1);
-        var fit = RansacAlgorithm.Fit("""{"residual_threshold": 1000.0}""", data.TrainingSet());
+        var fit = new RansacAlgorithm().Fit("""{"residual_threshold": 1000.0}""", data.TrainingSet());
         var s = data.Sklearn("sklearn.linear_model.RANSACRegressor", new { residual_threshold = 1000.0 }, "n_trials_");
         Close.Vector(Close.Coefficients(data.Fit("linear")), fit.Model.Coefficients(0), 1e-9);
         Assert.Equal((int)s["n_trials_"].Scalar(), fit.Iterations);   // the dynamic trial count stops both after 1
@@ -80,18 +80,7 @@ public class RobustTests(ITestOutputHelper output)
         Assert.Throws<UnsupportedException>(() => ransac.Validate("""{"estimator": "LinearRegression()"}""", TaskKind.Regression));
         ransac.Validate("""{"estimator": null, "base_estimator": "deprecated", "min_samples": 0.5}""", TaskKind.Regression);
         using var data = SyntheticData.Regression(30, 3, seed: 104);
-        Assert.Throws<InvalidParameterException>(() => RansacAlgorithm.Fit("""{"min_samples": 100}""", data.TrainingSet()));
-        Assert.Contains("at least 4", Assert.Throws<InvalidParameterException>(() => TheilSenAlgorithm.Fit("""{"n_subsamples": 2}""", data.TrainingSet())).Hint);
-    }
-
-    private static double R2(float[] y, double[] predicted)
-    {
-        double mean = y.Average(v => (double)v), total = 0, residual = 0;
-        for (int i = 0; i < y.Length; i++)
-        {
-            total += (y[i] - mean) * (y[i] - mean);
-            residual += (y[i] - predicted[i]) * (y[i] - predicted[i]);
-        }
-        return 1 - residual / total;
+        Assert.Throws<InvalidParameterException>(() => new RansacAlgorithm().Fit("""{"min_samples": 100}""", data.TrainingSet()));
+        Assert.Contains("at least 4", Assert.Throws<InvalidParameterException>(() => new TheilSenAlgorithm().Fit("""{"n_subsamples": 2}""", data.TrainingSet())).Hint);
     }
 }

@@ -51,8 +51,8 @@ public class SgdTests(ITestOutputHelper output)
     public void Regression_r2_matches_scikit_learn(string algorithm, string json, string estimator, object parameters)
     {
         using var data = SyntheticData.Regression(2000, 6, seed: 81, noise: 0.5);
-        var ours = Seeds.Select(seed => R2(data.YTest, data.PredictTest(Train(algorithm, json, seed, data)).Select(o => (double)o[0]).ToArray())).ToArray();
-        var theirs = Seeds.Select(seed => R2(data.YTest, data.Sklearn(estimator, WithSeed(parameters, seed), "predict")["predict"].Flat())).ToArray();
+        var ours = Seeds.Select(seed => Metrics.R2(data.YTest, data.PredictTest(Train(algorithm, json, seed, data)).Select(o => (double)o[0]).ToArray())).ToArray();
+        var theirs = Seeds.Select(seed => Metrics.R2(data.YTest, data.Sklearn(estimator, WithSeed(parameters, seed), "predict")["predict"].Flat())).ToArray();
         Compare(ours, theirs);
     }
 
@@ -68,9 +68,9 @@ public class SgdTests(ITestOutputHelper output)
                 var p = Train(algorithm, json, seed, data);
                 Assert.Equal(PredictionKind.Scores, p.Kind);
                 Assert.Equal(classes, p.NumOutputs);
-                return Accuracy(data.YTest, data.PredictTest(p).Select(o => (double)Close.ArgMax(o.Select(v => (double)v).ToArray())).ToArray());
+                return Metrics.Accuracy(data.YTest, data.PredictTest(p).Select(o => (double)Close.ArgMax(o.Select(v => (double)v).ToArray())).ToArray());
             }).ToArray();
-            var theirs = Seeds.Select(seed => Accuracy(data.YTest, data.Sklearn(estimator, WithSeed(parameters, seed), "predict")["predict"].Flat())).ToArray();
+            var theirs = Seeds.Select(seed => Metrics.Accuracy(data.YTest, data.Sklearn(estimator, WithSeed(parameters, seed), "predict")["predict"].Flat())).ToArray();
             Compare(ours, theirs);
         }
     }
@@ -105,7 +105,7 @@ public class SgdTests(ITestOutputHelper output)
             ("""{"shuffle": false, "penalty": "elasticnet", "learning_rate": "adaptive", "loss": "huber"}""", new { shuffle = false, penalty = "elasticnet", learning_rate = "adaptive", loss = "huber" }),
         })
         {
-            var fit = SgdAlgorithm.Fit(json, data.TrainingSet());
+            var fit = new SgdAlgorithm().Fit(json, data.TrainingSet());
             var s = data.Sklearn("sklearn.linear_model.SGDRegressor", parameters, "coef_", "intercept_", "n_iter_");
             Close.Vector(s["coef_"].Flat(), fit.Model.Coefficients(0), 1e-9);
             Close.Vector(s["intercept_"].Flat(), fit.Model.Intercepts, 1e-9, floor: 1);
@@ -165,16 +165,4 @@ public class SgdTests(ITestOutputHelper output)
             $"pgml's mean {ours.Average():F4}, scikit-learn's {theirs.Average():F4}, allowed {allowed:F4}");
     }
 
-    private static double R2(float[] y, double[] predicted)
-    {
-        double mean = y.Average(v => (double)v), total = 0, residual = 0;
-        for (int i = 0; i < y.Length; i++)
-        {
-            total += (y[i] - mean) * (y[i] - mean);
-            residual += (y[i] - predicted[i]) * (y[i] - predicted[i]);
-        }
-        return 1 - residual / total;
-    }
-
-    private static double Accuracy(float[] y, double[] predicted) => y.Where((v, i) => v == predicted[i]).Count() / (double)y.Length;
 }
