@@ -51,7 +51,7 @@ internal static class SgdFamily
         SgdLearningRate rate, double eta0, double powerT, string algorithm)
     {
         if (rate is SgdLearningRate.Constant or SgdLearningRate.InvScaling or SgdLearningRate.Adaptive && !(eta0 > 0))
-            throw new InvalidParameterException($"{algorithm}: eta0 must be > 0 with learning_rate \"{p.Word("learning_rate")}\"",
+            throw new InvalidParameterException($"{algorithm}: eta0 must be > 0 with learning_rate \"{rate.ToString().ToLowerInvariant()}\"",
                 "Set eta0 (e.g. 0.01), or use learning_rate \"optimal\".");
         if (rate == SgdLearningRate.Optimal && !(alpha > 0))
             throw new InvalidParameterException($"{algorithm}: alpha must be > 0 with learning_rate \"optimal\"", "Set alpha (e.g. 0.0001).");

@@ -32,6 +32,7 @@ internal sealed unsafe class SgdSolver(TrainingSet data, SgdSolver.Options o)
     {
         int d = data.NumFeatures;
         long n = data.TrainRows;
+        if (n > int.MaxValue) throw new InvalidDataException("stochastic gradient descent trains on at most 2^31 - 1 rows", "Train on a sample.");
         // w = scale·v, as scikit-learn's WeightVector keeps it, so the L2 shrinkage of every step costs O(1) and the
         // arithmetic (hence a run without shuffling) is the same as scikit-learn's
         var v = new double[d];

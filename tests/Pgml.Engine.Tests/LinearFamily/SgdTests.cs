@@ -137,6 +137,9 @@ public class SgdTests(ITestOutputHelper output)
         Assert.Contains("eta0", Assert.Throws<InvalidParameterException>(() =>
             AlgorithmRegistry.Find("stochastic_gradient_descent", TaskKind.Classification).Validate("""{"learning_rate": "constant"}""", TaskKind.Classification)).Message);
         sgd.Validate("""{"tol": null, "penalty": null}""", TaskKind.Regression);
+        // perceptron has no learning_rate key: its constant rate still names itself
+        Assert.Contains("\"constant\"", Assert.Throws<InvalidParameterException>(() =>
+            AlgorithmRegistry.Find("perceptron", TaskKind.Classification).Validate("""{"eta0": 0}""", TaskKind.Classification)).Message);
         Assert.Throws<UnsupportedException>(() => AlgorithmRegistry.Find("perceptron", TaskKind.Regression));
     }
 
