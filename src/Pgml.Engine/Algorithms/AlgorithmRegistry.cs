@@ -12,6 +12,8 @@ public static class AlgorithmRegistry
         new XGBoost.XGBoostRandomForestAlgorithm(),
         new LightGbm.LightGbmAlgorithm(),
         new Linear.LinearAlgorithm(), new Linear.RidgeAlgorithm(), new Linear.LassoAlgorithm(), new Linear.ElasticNetAlgorithm(), new Linear.LinearSvmAlgorithm(),
+        new LinearFamily.BayesianRidgeAlgorithm(), new LinearFamily.ArdAlgorithm(), new LinearFamily.LarsAlgorithm(lasso: false), new LinearFamily.LarsAlgorithm(lasso: true), new LinearFamily.OmpAlgorithm(), new LinearFamily.HuberAlgorithm(), new LinearFamily.QuantileAlgorithm(),
+        new LinearFamily.SgdAlgorithm(), new LinearFamily.PassiveAggressiveAlgorithm(), new LinearFamily.PerceptronAlgorithm(), new LinearFamily.KernelRidgeAlgorithm(), new LinearFamily.RansacAlgorithm(), new LinearFamily.TheilSenAlgorithm(),
         new Neighbors.KnnAlgorithm(),
         new Clustering.KMeansAlgorithm(),
         new Clustering.MiniBatchKMeansAlgorithm(),
