@@ -16,7 +16,7 @@ public static class AlgorithmRegistry
         new Clustering.KMeansAlgorithm(),
         new Clustering.MiniBatchKMeansAlgorithm(),
         new Decomposition.PcaAlgorithm(),
-        new Svm.SvmAlgorithm(),
+        new Svm.SvmAlgorithm(), new Svm.NuSvmAlgorithm(),
         new Forest.RandomForestAlgorithm(),
         new Forest.ExtraTreesAlgorithm(),
     ];
