@@ -104,11 +104,14 @@ internal sealed unsafe class TreeGrower : IDisposable
     }
 
     /// <summary>Grows one tree with its own random stream and appends it to the output.</summary>
-    public void Grow(ulong seed)
+    /// <param name="inBag">The rows this tree is grown on, each once (gradient boosting's subsample, drawn without
+    /// replacement); empty: the bootstrap of <see cref="ResolvedForestParameters.SamplesPerTree"/>, or every row.</param>
+    public void Grow(ulong seed, ReadOnlySpan<bool> inBag = default)
     {
         _rng = new SeededRandom(seed);
         _checkInterrupts();
-        DrawSamples();
+        if (inBag.IsEmpty) DrawSamples();
+        else UseSamples(inBag);
         for (int f = 0; f < _cols; f++) _features[f] = f;
         if (_p.MaxLeafNodes is int maxLeaves) GrowBestFirst(maxLeaves);
         else GrowDepthFirst();
@@ -134,6 +137,20 @@ internal sealed unsafe class TreeGrower : IDisposable
             }
         _treeSamples = m;
         _rootWeight = total;
+        _processed += _rows;
+    }
+
+    private void UseSamples(ReadOnlySpan<bool> inBag)
+    {
+        if (inBag.Length != _rows) throw new ArgumentException("inBag needs one value per training row");
+        int m = 0;
+        for (int r = 0; r < _rows; r++)
+        {
+            _weight[r] = inBag[r] ? 1 : 0;
+            if (inBag[r]) _samples[m++] = r;
+        }
+        _treeSamples = m;
+        _rootWeight = m;
         _processed += _rows;
     }
 
