@@ -123,7 +123,7 @@ internal static unsafe class GradientBoostingTrainer
     }
 
     /// <summary>What each raw score predicts: itself (squared error), σ(score), or the softmax of the row's scores.</summary>
-    private static void Probabilities(double* raw, double* prob, int n, int scores, BoostLink link)
+    internal static void Probabilities(double* raw, double* prob, int n, int scores, BoostLink link)
     {
         for (int r = 0; r < n; r++)
         {

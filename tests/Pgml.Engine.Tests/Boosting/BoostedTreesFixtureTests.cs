@@ -14,6 +14,7 @@ public class BoostedTreesFixtureTests
     [InlineData("boosted-trees-regression-v1", TaskKind.Regression, 1)]
     [InlineData("boosted-trees-binary-v1", TaskKind.Classification, 2)]
     [InlineData("boosted-trees-multiclass-v1", TaskKind.Classification, 3)]
+    [InlineData("boosted-trees-hist-multiclass-v1", TaskKind.Classification, 3)]
     public void The_committed_v1_models_give_the_recorded_outputs(string name, TaskKind task, int outputs)
     {
         var model = (BoostedTreesPredictor)FormatFixture.Check("Boosting", name, task, BoostedTreesPredictor.Version == 1);
@@ -32,6 +33,9 @@ public class BoostedTreesFixtureTests
         FormatFixture.Write(Source(), $"boosted-trees-binary-{v}", new GradientBoostingAlgorithm().Train(json, b.TrainingSet()).Predictor, b.XTest.Take(12).ToArray());
         using var m = SyntheticData.Nonlinear(150, 4, 3, seed: 7);
         FormatFixture.Write(Source(), $"boosted-trees-multiclass-{v}", new GradientBoostingAlgorithm().Train(json, m.TrainingSet()).Predictor, m.XTest.Take(12).ToArray());
+        // hist_gradient_boosting's models are the same format
+        var hist = new HistGradientBoostingAlgorithm().Train("""{"max_iter": 20, "max_leaf_nodes": 6, "min_samples_leaf": 5}""", m.TrainingSet()).Predictor;
+        FormatFixture.Write(Source(), $"boosted-trees-hist-multiclass-{v}", hist, m.XTest.Take(12).ToArray());
     }
 
     private static string Source([CallerFilePath] string path = "") => path;
