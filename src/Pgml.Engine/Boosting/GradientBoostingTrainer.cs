@@ -15,8 +15,7 @@ namespace Pgml.Engine.Boosting;
 /// <remarks>
 /// Gradients are computed in double and given to the tree grower as float32 (its label type); leaf values are stored
 /// as float32, and the raw scores are updated with the stored values, so training and prediction add the same
-/// numbers. The row scratch (raw scores, probabilities, float32 gradients, leaf of each row) is native memory,
-/// about 8 (R + 1) + 8 bytes a row for R raw scores.
+/// numbers. The row scratch is native memory (<see cref="BoostingScratch"/>).
 /// </remarks>
 internal static unsafe class GradientBoostingTrainer
 {
@@ -44,14 +43,12 @@ internal static unsafe class GradientBoostingTrainer
         var init = prm.ZeroInit ? new double[scores] : InitialScores(y, link, scores);
 
         var forest = new NativeForest(data.NumFeatures, 1);
-        double* raw = (double*)NativeMemory.Alloc((nuint)n * (nuint)scores, sizeof(double));
-        double* prob = (double*)NativeMemory.Alloc((nuint)n * (nuint)scores, sizeof(double));
-        float* gradient = (float*)NativeMemory.Alloc((nuint)n, sizeof(float));
-        int* leafOf = (int*)NativeMemory.Alloc((nuint)n, sizeof(int));
+        using var scratch = new BoostingScratch(n, init);
+        double* raw = scratch.Raw, prob = scratch.Prob;
+        float* gradient = scratch.Gradient;
+        int* leafOf = scratch.LeafOf;
         try
         {
-            for (int r = 0; r < n; r++)
-                for (int k = 0; k < scores; k++) raw[(long)r * scores + k] = init[k];
             var weights = new List<double>();
             var firstOutput = new List<int>();
             var inBag = prm.Subsample < 1 ? new bool[n] : null;
@@ -88,13 +85,6 @@ internal static unsafe class GradientBoostingTrainer
         {
             forest.Dispose();
             throw;
-        }
-        finally
-        {
-            NativeMemory.Free(raw);
-            NativeMemory.Free(prob);
-            NativeMemory.Free(gradient);
-            NativeMemory.Free(leafOf);
         }
     }
 

@@ -43,15 +43,12 @@ internal static unsafe class HistGradientBoostingTrainer
         using var bins = new HistBinner(data.Features.Data, data.NumFeatures, train, prm.MaxBins, rng, data.CheckInterrupts);
         using var grower = new HistTreeGrower(bins, prm.Tree, data.CheckInterrupts);
         var forest = new NativeForest(data.NumFeatures, 1);
-        double* raw = (double*)NativeMemory.Alloc((nuint)n * (nuint)scores, sizeof(double));
-        double* prob = (double*)NativeMemory.Alloc((nuint)n * (nuint)scores, sizeof(double));
-        float* gradient = (float*)NativeMemory.Alloc((nuint)n, sizeof(float));
-        float* hessian = (float*)NativeMemory.Alloc((nuint)n, sizeof(float));
-        int* leafOf = (int*)NativeMemory.Alloc((nuint)n, sizeof(int));
+        using var scratch = new BoostingScratch(n, init);
+        double* raw = scratch.Raw, prob = scratch.Prob;
+        float* gradient = scratch.Gradient, hessian = scratch.Hessian;
+        int* leafOf = scratch.LeafOf;
         try
         {
-            for (int r = 0; r < n; r++)
-                for (int k = 0; k < scores; k++) raw[(long)r * scores + k] = init[k];
             var weights = new List<double>();
             var firstOutput = new List<int>();
             var validationScores = new List<double>();
@@ -93,14 +90,6 @@ internal static unsafe class HistGradientBoostingTrainer
         {
             forest.Dispose();
             throw;
-        }
-        finally
-        {
-            NativeMemory.Free(raw);
-            NativeMemory.Free(prob);
-            NativeMemory.Free(gradient);
-            NativeMemory.Free(hessian);
-            NativeMemory.Free(leafOf);
         }
     }
 

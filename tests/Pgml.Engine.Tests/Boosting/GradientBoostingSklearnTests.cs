@@ -5,6 +5,7 @@ using Pgml.Engine.Models;
 using Pgml.Engine.Tests.Algorithms;
 using Xunit;
 using Xunit.Abstractions;
+using static Pgml.Engine.Tests.Boosting.BoostingComparison;
 
 namespace Pgml.Engine.Tests.Boosting;
 
@@ -108,13 +109,6 @@ public class GradientBoostingSklearnTests(ITestOutputHelper output)
     private static IPredictor Train(string json, SyntheticData data) =>
         new GradientBoostingAlgorithm().Train(json, data.TrainingSet()).Predictor;
 
-    private static double[] Predict(IPredictor model, float[] row)
-    {
-        var o = new float[model.NumOutputs];
-        model.Predict(row, o);
-        return o.Select(v => (double)v).ToArray();
-    }
-
     /// <summary>Training rows: every value within the tolerance. Held-out rows: those off by more are counted (see the class comment).</summary>
     private void Compare(string what, SyntheticData data, double[][] expected, double[][] actual)
     {
@@ -124,17 +118,6 @@ public class GradientBoostingSklearnTests(ITestOutputHelper output)
         int testOff = Enumerable.Range(data.Train, data.X.Length - data.Train).Count(r => Worst(r) > Tolerance * scale);
         output.WriteLine($"{what}: training rows worst |Δ| {worstTrain:g3} (scale {scale:g3}); held-out rows off by more: {testOff}/{data.X.Length - data.Train}");
         Assert.True(worstTrain <= Tolerance * scale, $"training rows: worst {worstTrain} > {Tolerance * scale}");
-    }
-
-    internal static double R2(float[] y, double[] p)
-    {
-        double mean = y.Average(v => (double)v), ss = 0, st = 0;
-        for (int i = 0; i < y.Length; i++)
-        {
-            ss += (y[i] - p[i]) * (y[i] - p[i]);
-            st += (y[i] - mean) * (y[i] - mean);
-        }
-        return 1 - ss / st;
     }
 
     /// <summary>scikit-learn's fit with the first random_state (0..7) whose values agree with pgml's on every training
@@ -161,12 +144,4 @@ public class GradientBoostingSklearnTests(ITestOutputHelper output)
         Assert.Fail($"no random_state of scikit-learn agrees with pgml on the training rows (worst by seed: {string.Join(", ", tried)})");
         return null!;
     }
-
-    private static Dictionary<string, object> Params(string json) =>
-        JsonSerializer.Deserialize<Dictionary<string, object>>(json, Reflection)!;
-
-    private static readonly JsonSerializerOptions Reflection = new()
-    {
-        TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),
-    };
 }

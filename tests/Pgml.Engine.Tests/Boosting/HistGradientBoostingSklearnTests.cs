@@ -5,6 +5,7 @@ using Pgml.Engine.Models;
 using Pgml.Engine.Tests.Algorithms;
 using Xunit;
 using Xunit.Abstractions;
+using static Pgml.Engine.Tests.Boosting.BoostingComparison;
 
 namespace Pgml.Engine.Tests.Boosting;
 
@@ -75,8 +76,8 @@ public class HistGradientBoostingSklearnTests(ITestOutputHelper output)
         using var regression = SyntheticData.Friedman(16000, 5, seed: 23, noise: 1.0);
         var model = new HistGradientBoostingAlgorithm().Train(json, regression.TrainingSet()).Predictor;
         var sk = SklearnReference.Fit("sklearn.ensemble.HistGradientBoostingRegressor", prm, regression.XTrain, regression.YTrain, regression.XTest, "predict", "n_iter_");
-        double r2 = GradientBoostingSklearnTests.R2(regression.YTest, regression.PredictTest(model).Select(o => (double)o[0]).ToArray());
-        double skR2 = GradientBoostingSklearnTests.R2(regression.YTest, sk["predict"].Vector());
+        double r2 = R2(regression.YTest, regression.PredictTest(model).Select(o => (double)o[0]).ToArray());
+        double skR2 = R2(regression.YTest, sk["predict"].Vector());
         output.WriteLine($"regression: r2 {r2:F4} in {((BoostedTreesPredictor)model).NumTrees} iterations; scikit-learn {skR2:F4} in {sk["n_iter_"].Scalar()}");
         Assert.True(((BoostedTreesPredictor)model).NumTrees < 300, "early stopping stopped before max_iter");
         Assert.True(Math.Abs(r2 - skR2) <= 0.01);
@@ -91,13 +92,6 @@ public class HistGradientBoostingSklearnTests(ITestOutputHelper output)
         Assert.True(Math.Abs(accuracy - skAccuracy) <= 0.01);
     }
 
-    private static double[] Predict(IPredictor model, float[] row)
-    {
-        var o = new float[model.NumOutputs];
-        model.Predict(row, o);
-        return o.Select(v => (double)v).ToArray();
-    }
-
     private void Compare(string what, double[][] expected, double[][] actual)
     {
         double scale = Math.Max(1, expected.Max(r => r.Max(Math.Abs)));
@@ -106,12 +100,4 @@ public class HistGradientBoostingSklearnTests(ITestOutputHelper output)
         output.WriteLine($"{what}: worst |Δ| {worst.Max():g3} (scale {scale:g3}), rows off by more {off}/{worst.Length}");
         Assert.Equal(0, off);
     }
-
-    private static Dictionary<string, object> Params(string json) =>
-        JsonSerializer.Deserialize<Dictionary<string, object>>(json, Reflection)!;
-
-    private static readonly JsonSerializerOptions Reflection = new()
-    {
-        TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),
-    };
 }
