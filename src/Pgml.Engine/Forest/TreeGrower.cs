@@ -51,7 +51,7 @@ internal sealed unsafe class TreeGrower : IDisposable
     private readonly int* _nodeW;       // by position: the node's weights
     private readonly float* _xf;        // by position: one feature's values (extra trees)
 
-    private readonly int[] _features;
+    private int[] _features;
     private readonly double[] _xlnx;    // x ln x for integer weights (entropy)
     private readonly double[] _total, _left, _right, _scanLeft, _scanRight;
     private readonly float[] _leafValue;
@@ -106,13 +106,19 @@ internal sealed unsafe class TreeGrower : IDisposable
     /// <summary>Grows one tree with its own random stream and appends it to the output.</summary>
     /// <param name="inBag">The rows this tree is grown on, each once (gradient boosting's subsample, drawn without
     /// replacement); empty: the bootstrap of <see cref="ResolvedForestParameters.SamplesPerTree"/>, or every row.</param>
-    public void Grow(ulong seed, ReadOnlySpan<bool> inBag = default)
+    /// <param name="features">The features this tree may split on (bagging's per-estimator subset); null: all.</param>
+    public void Grow(ulong seed, ReadOnlySpan<bool> inBag = default, int[]? features = null)
     {
         _rng = new SeededRandom(seed);
         _checkInterrupts();
         if (inBag.IsEmpty) DrawSamples();
         else UseSamples(inBag);
-        for (int f = 0; f < _cols; f++) _features[f] = f;
+        if (features is not null) _features = [.. features];
+        else
+        {
+            if (_features.Length != _cols) _features = new int[_cols];
+            for (int f = 0; f < _cols; f++) _features[f] = f;
+        }
         if (_p.MaxLeafNodes is int maxLeaves) GrowBestFirst(maxLeaves);
         else GrowDepthFirst();
         _out.EndTree();
