@@ -19,13 +19,13 @@ public static class AlgorithmRegistry
         new Svm.SvmAlgorithm(), new Svm.NuSvmAlgorithm(),
         new Forest.RandomForestAlgorithm(),
         new Forest.ExtraTreesAlgorithm(), new Forest.BaggingAlgorithm(),
-        new Boosting.GradientBoostingAlgorithm(), new Boosting.HistGradientBoostingAlgorithm(),
+        new Boosting.GradientBoostingAlgorithm(), new Boosting.HistGradientBoostingAlgorithm(), new Boosting.AdaBoostAlgorithm(),
     ];
 
     public static IReadOnlyList<IAlgorithm> Algorithms => All;
 
     /// <summary>The classifiers whose predictions are class probabilities (the others give decision scores).</summary>
-    public static IReadOnlyList<string> WithProbabilities { get; } = ["xgboost", "xgboost_random_forest", "lightgbm", "linear", "random_forest", "extra_trees", "knn", "gradient_boosting_trees", "hist_gradient_boosting", "bagging"];
+    public static IReadOnlyList<string> WithProbabilities { get; } = ["xgboost", "xgboost_random_forest", "lightgbm", "linear", "random_forest", "extra_trees", "knn", "gradient_boosting_trees", "hist_gradient_boosting", "bagging", "ada_boost"];
 
     /// <summary>PostgresML's default: 'linear', which becomes kmeans for clustering and pca for decomposition.</summary>
     public static string Default(TaskKind task, string? given) => (given, task) switch

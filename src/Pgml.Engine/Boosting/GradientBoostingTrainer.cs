@@ -134,7 +134,7 @@ internal static unsafe class GradientBoostingTrainer
 
     /// <summary>The leaf value offset each training row reaches in <paramref name="tree"/> (every row, in the bag or
     /// not: scikit-learn updates every row's raw score).</summary>
-    private static void Leaves(NativeForest forest, int tree, TrainingSet data, int* leafOf, int n)
+    internal static void Leaves(NativeForest forest, int tree, TrainingSet data, int* leafOf, int n)
     {
         ForestNode* nodes = forest.Nodes.Pointer;
         int root = forest.TreeStarts[tree], cols = data.NumFeatures;
