@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Pgml.Engine.Algorithms;
+using Pgml.Engine.Boosting;
 using Pgml.Engine.Data;
 using Pgml.Engine.Models;
 using Xunit;
@@ -12,7 +13,7 @@ namespace Pgml.Engine.Tests.Boosting;
 /// Opt-in (PGML_BOOSTING_BENCH=1; skipped otherwise): trains one algorithm on Friedman #1 rows (10 uniform features,
 /// noise uniform in [0, 4); classification: y / 6 cut into 5 classes), single-threaded, and prints CPU seconds and
 /// peak RSS; writes the rows to /tmp/pgml-bench-{rows}.x.f32 and .y.f32 (float32, row-major) so that scikit-learn can
-/// be timed on the very same rows (the command is in docs/algorithms.md). Run one case at a time, e.g.
+/// be timed on the very same rows (bench/ensembles/sklearn_fit_time.py). Run one case at a time, e.g.
 /// PGML_BOOSTING_BENCH=1 dotnet test -c Release --filter "FullyQualifiedName~BoostingScaleBenchmark&amp;DisplayName~hist".
 /// </summary>
 public unsafe class BoostingScaleBenchmark(ITestOutputHelper output)
@@ -48,7 +49,8 @@ public unsafe class BoostingScaleBenchmark(ITestOutputHelper output)
         string peak = File.ReadAllLines("/proc/self/status").First(l => l.StartsWith("VmHWM"));
         // the training rows' metric (scikit-learn's score on the same rows is printed by the Python command)
         double metric = TrainingScore(model.Predictor, x, labels, rows, task);
-        output.WriteLine($"{algorithm} {task} {rows} rows {hyper}: train {sw.Elapsed.TotalSeconds:F1} s wall, {cpuSeconds:F1} s CPU, {peak}, training {(task == TaskKind.Regression ? "r2" : "accuracy")} {metric:F4}");
+        output.WriteLine($"{algorithm} {task} {rows} rows {hyper}: train {sw.Elapsed.TotalSeconds:F1} s wall, {cpuSeconds:F1} s CPU, {peak}, training {(task == TaskKind.Regression ? "r2" : "accuracy")} {metric:F4}" +
+            (model.Predictor is BoostedTreesPredictor b ? $", {b.NumTrees} trees" : ""));
         NativeMemory.Free(labels);
     }
 
