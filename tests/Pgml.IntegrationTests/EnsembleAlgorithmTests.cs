@@ -5,7 +5,7 @@ using Pgml.IntegrationTests.Infrastructure;
 namespace Pgml.IntegrationTests;
 
 /// <summary>
-/// nu_svm, gradient_boosting_trees, hist_gradient_boosting, ada_boost and bagging through SQL: train, deploy, predict
+/// nu_svm, gradient_boosting_trees, hist_gradient_boosting, ada_boost, bagging and gaussian_process through SQL: train, deploy, predict
 /// (and predict_proba where the model gives probabilities), train_joint with the algorithms PostgresML wraps in a
 /// multi-output estimator, and the clustering names without predict refused with 0A000.
 /// </summary>
@@ -78,6 +78,18 @@ public sealed class EnsembleAlgorithmTests(PgCluster cluster)
                 Assert.InRange(proba.Sum(), 0.999f, 1.001f);
             }
         }
+    }
+
+    [Fact]
+    public void Gaussian_process_regresses_and_refuses_classification()
+    {
+        using var c = Setup();
+        PgCluster.Exec(c, "SELECT * FROM pgml.train('ens gp', 'regression', 'ens_regression', 'target', algorithm => 'gaussian_process', hyperparams => '{\"alpha\": 0.01}')");
+        Assert.True(LastMetrics(c, "ens gp").GetProperty("r2").GetDouble() > 0.9);
+        Assert.InRange(PgCluster.Scalar<float>(c, "SELECT pgml.predict('ens gp', ARRAY[1, 0.2, -0.3]::real[])"), 8f, 13f);
+        var e = Assert.Throws<PostgresException>(() => PgCluster.Exec(c,
+            "SELECT * FROM pgml.train('ens gp cls', 'classification', 'ens_classification', 'label', algorithm => 'gaussian_process')"));
+        Assert.Equal("0A000", e.SqlState);
     }
 
     [Theory]

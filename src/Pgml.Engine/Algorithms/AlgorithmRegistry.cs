@@ -17,6 +17,7 @@ public static class AlgorithmRegistry
         new Clustering.MiniBatchKMeansAlgorithm(),
         new Decomposition.PcaAlgorithm(),
         new Svm.SvmAlgorithm(), new Svm.NuSvmAlgorithm(),
+        new Gaussian.GaussianProcessAlgorithm(),
         new Forest.RandomForestAlgorithm(),
         new Forest.ExtraTreesAlgorithm(), new Forest.BaggingAlgorithm(),
         new Boosting.GradientBoostingAlgorithm(), new Boosting.HistGradientBoostingAlgorithm(), new Boosting.AdaBoostAlgorithm(),
