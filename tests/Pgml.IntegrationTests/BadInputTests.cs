@@ -125,7 +125,7 @@ public sealed class BadInputTests(PgCluster cluster)
     [Fact]
     public void KnownButNotImplementedAlgorithmSaysSo()
     {
-        var e = Fails(Train("'bad', 'regression', 'bad_ok', 'y', algorithm => 'ada_boost'"), "0A000", "the algorithm \"ada_boost\" is not implemented in pgml");
+        var e = Fails(Train("'bad', 'regression', 'bad_ok', 'y', algorithm => 'transformers'"), "0A000", "the algorithm \"transformers\" is not implemented in pgml");
         Assert.Contains("xgboost", e.Hint);
     }
 

@@ -14,7 +14,7 @@ SELECT * FROM pgml.train('e', 'regression', 'e_ok', 'y', algorithm => 'xgboost')
 SELECT * FROM pgml.train('e', 'regression', 'e_null_labels', 'y', algorithm => 'xgboost');
 SELECT * FROM pgml.train('e', 'regression', 'e_numeric', 'y', algorithm => 'xgboost', test_size => 1.5);
 SELECT * FROM pgml.train('e', 'regression', 'e_numeric', 'y', algorithm => 'xgboost', test_size => 0);
-SELECT * FROM pgml.train('e', 'regression', 'e_numeric', 'y', algorithm => 'ada_boost');
+SELECT * FROM pgml.train('e', 'regression', 'e_numeric', 'y', algorithm => 'transformers');
 SELECT * FROM pgml.train('e', 'regression', 'e_numeric', 'y', algorithm => 'nope');
 SELECT * FROM pgml.train('e', 'regresion', 'e_numeric', 'y', algorithm => 'xgboost');
 SELECT * FROM pgml.train('e', 'regression', 'e_numeric', 'y', algorithm => 'xgboost', hyperparams => '{"max_deep": 2}');

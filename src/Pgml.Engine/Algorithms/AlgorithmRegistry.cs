@@ -18,15 +18,17 @@ public static class AlgorithmRegistry
         new Clustering.KMeansAlgorithm(),
         new Clustering.MiniBatchKMeansAlgorithm(),
         new Decomposition.PcaAlgorithm(),
-        new Svm.SvmAlgorithm(),
+        new Svm.SvmAlgorithm(), new Svm.NuSvmAlgorithm(),
+        new Gaussian.GaussianProcessAlgorithm(),
         new Forest.RandomForestAlgorithm(),
-        new Forest.ExtraTreesAlgorithm(),
+        new Forest.ExtraTreesAlgorithm(), new Forest.BaggingAlgorithm(),
+        new Boosting.GradientBoostingAlgorithm(), new Boosting.HistGradientBoostingAlgorithm(), new Boosting.AdaBoostAlgorithm(),
     ];
 
     public static IReadOnlyList<IAlgorithm> Algorithms => All;
 
     /// <summary>The classifiers whose predictions are class probabilities (the others give decision scores).</summary>
-    public static IReadOnlyList<string> WithProbabilities { get; } = ["xgboost", "xgboost_random_forest", "lightgbm", "linear", "random_forest", "extra_trees", "knn"];
+    public static IReadOnlyList<string> WithProbabilities { get; } = ["xgboost", "xgboost_random_forest", "lightgbm", "linear", "random_forest", "extra_trees", "knn", "gradient_boosting_trees", "hist_gradient_boosting", "bagging", "ada_boost"];
 
     /// <summary>PostgresML's default: 'linear', which becomes kmeans for clustering and pca for decomposition.</summary>
     public static string Default(TaskKind task, string? given) => (given, task) switch
@@ -40,11 +42,29 @@ public static class AlgorithmRegistry
     public static IReadOnlyList<string> NamesFor(TaskKind task) =>
         All.Where(a => a.Tasks.Contains(task)).Select(a => a.Name).ToArray();
 
+    /// <summary>PostgresML's clustering names whose scikit-learn class has no predict, with why: a model of them could not
+    /// assign a new row, which is what pgml.predict does (PostgresML refuses them as well).</summary>
+    private static readonly Dictionary<string, string> WithoutPredict = new()
+    {
+        ["dbscan"] = "scikit-learn's DBSCAN has no predict: it labels only the rows it was fitted on",
+        ["optics"] = "scikit-learn's OPTICS has no predict: it labels only the rows it was fitted on",
+        ["spectral"] = "scikit-learn's SpectralClustering has no predict: it labels only the rows it was fitted on",
+        ["spectral_bi"] = "scikit-learn's SpectralBiclustering has no predict: it groups the fitted rows and columns together",
+        ["spectral_co"] = "scikit-learn's SpectralCoclustering has no predict: it groups the fitted rows and columns together",
+        ["feature_agglomeration"] = "scikit-learn's FeatureAgglomeration has no predict: it clusters the features, not the rows",
+    };
+
     /// <summary>The algorithm, or an <see cref="InvalidParameterException"/> naming what exists for the task.</summary>
     public static IAlgorithm Find(string name, TaskKind task)
     {
         var algorithm = All.FirstOrDefault(a => a.Name == name);
         string taskName = TaskNames.Name(task);
+        if (algorithm is null && name == "catboost")
+            throw new UnsupportedException("the algorithm catboost is not available in pgml: no package registry it is built from ships CatBoost",
+                "Use lightgbm or xgboost, gradient-boosted trees of the same kind: algorithm => 'lightgbm'.");
+        if (algorithm is null && WithoutPredict.TryGetValue(name, out var why))
+            throw new UnsupportedException($"the clustering algorithm {name} cannot be trained in pgml: {why}, so its model could not assign new rows with pgml.predict",
+                $"Clustering algorithms that assign new rows: {string.Join(", ", NamesFor(TaskKind.Clustering))}.");
         if (algorithm is null)
             throw new UnsupportedException($"the algorithm \"{name}\" is not implemented in pgml",
                 $"Algorithms for {taskName}: {string.Join(", ", NamesFor(task))}.");

@@ -21,6 +21,8 @@ public static class ModelFormats
         [Decomposition.PcaPredictor.Format] = Decomposition.PcaPredictor.Load,
         [Svm.SvmPredictor.Format] = Svm.SvmPredictor.Load,
         [Forest.ForestPredictor.Format] = Forest.ForestPredictor.Load,
+        [Boosting.BoostedTreesPredictor.Format] = Boosting.BoostedTreesPredictor.Load,
+        [Gaussian.GaussianProcessPredictor.Format] = Gaussian.GaussianProcessPredictor.Load,
     };
 
     /// <summary>Throws <see cref="ModelFormatException"/> for anything unknown, damaged or from a newer pgml.</summary>

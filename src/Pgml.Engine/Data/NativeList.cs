@@ -65,6 +65,13 @@ public sealed unsafe class NativeList<T> : IDisposable where T : unmanaged
 
     public void AddRange(ReadOnlySpan<T> values) => values.CopyTo(Append(values.Length));
 
+    /// <summary>Keeps the first <paramref name="count"/> values (the capacity stays).</summary>
+    public void Truncate(long count)
+    {
+        if (count < 0 || count > Count) throw new ArgumentOutOfRangeException(nameof(count));
+        Count = count;
+    }
+
     /// <summary>Returns the unused capacity to the allocator (after the last value is added).</summary>
     public void TrimExcess()
     {

@@ -64,6 +64,19 @@ internal sealed class NativeForest(int numFeatures, int numOutputs) : IDisposabl
     /// <summary>Ends a tree at a given node (loading a stored forest, whose nodes are added all at once).</summary>
     internal void EndTreeAt(int end) => _treeStarts.Add(end);
 
+    /// <summary>Removes the last tree, its nodes and leaf values (AdaBoost drops a tree whose error ends the boosting).</summary>
+    public void DropLastTree()
+    {
+        if (NumTrees == 0) throw new InvalidOperationException("the forest has no tree to drop");
+        int start = _treeStarts[^2];
+        int values = (int)LeafValues.Count;
+        for (int i = start; i < NumNodes; i++)
+            if (Nodes[i].IsLeaf) values = Math.Min(values, Nodes[i].Left);
+        Nodes.Truncate(start);
+        LeafValues.Truncate(values);
+        _treeStarts.RemoveAt(_treeStarts.Count - 1);
+    }
+
     /// <summary>After the last tree: gives the unused capacity back.</summary>
     public void TrimExcess()
     {

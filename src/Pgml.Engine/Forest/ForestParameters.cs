@@ -49,14 +49,7 @@ internal sealed record ForestParameters
         task == TaskKind.Classification
             ? HyperparameterSpec.Choice("criterion", "gini", "gini", "entropy", "log_loss")
             : HyperparameterSpec.Choice("criterion", "squared_error", "squared_error", "friedman_mse", "absolute_error", "poisson"),
-        HyperparameterSpec.Integer("max_depth", null, min: 1, max: int.MaxValue),
-        HyperparameterSpec.CountOrFraction("min_samples_split", 2L, minCount: 2, fractionUpToOne: true),
-        HyperparameterSpec.CountOrFraction("min_samples_leaf", 1L, minCount: 1, fractionUpToOne: false),
-        HyperparameterSpec.Number("min_weight_fraction_leaf", 0.0, min: 0, max: 0.5),
-        // Default null here so that JSON null (all features) is accepted; the task's default is applied in Parse.
-        HyperparameterSpec.CountOrFraction("max_features", null, minCount: 1, fractionUpToOne: true, MaxFeaturesWords),
-        HyperparameterSpec.Integer("max_leaf_nodes", null, min: 2, max: int.MaxValue),
-        HyperparameterSpec.Number("min_impurity_decrease", 0.0, min: 0),
+        .. TreeSpecs(maxDepth: null),
         HyperparameterSpec.Boolean("bootstrap", !extraTrees),
         HyperparameterSpec.Boolean("oob_score", false),
         HyperparameterSpec.Integer("random_state", null, min: 0, max: uint.MaxValue),
@@ -67,6 +60,46 @@ internal sealed record ForestParameters
         HyperparameterSpec.Accepted("n_jobs"),
         HyperparameterSpec.Accepted("verbose"),
     ];
+
+    /// <summary>The keys of one scikit-learn DecisionTree, shared by the estimators built on it (forests, gradient
+    /// boosting): max_depth, min_samples_split, min_samples_leaf, min_weight_fraction_leaf, max_features,
+    /// max_leaf_nodes, min_impurity_decrease.</summary>
+    internal static HyperparameterSpec[] TreeSpecs(long? maxDepth) =>
+    [
+        HyperparameterSpec.Integer("max_depth", maxDepth, min: 1, max: int.MaxValue),
+        HyperparameterSpec.CountOrFraction("min_samples_split", 2L, minCount: 2, fractionUpToOne: true),
+        HyperparameterSpec.CountOrFraction("min_samples_leaf", 1L, minCount: 1, fractionUpToOne: false),
+        HyperparameterSpec.Number("min_weight_fraction_leaf", 0.0, min: 0, max: 0.5),
+        // Default null here so that JSON null (all features) is accepted; the estimator's default is applied in TreeKeys.
+        HyperparameterSpec.CountOrFraction("max_features", null, minCount: 1, fractionUpToOne: true, MaxFeaturesWords),
+        HyperparameterSpec.Integer("max_leaf_nodes", null, min: 2, max: int.MaxValue),
+        HyperparameterSpec.Number("min_impurity_decrease", 0.0, min: 0),
+    ];
+
+    /// <summary>The <see cref="TreeSpecs"/> keys' values; max_features "auto" means sqrt for a classifier and every
+    /// feature for a regressor (scikit-learn 1.2's deprecated meaning).</summary>
+    internal static ForestParameters TreeKeys(Hyperparameters p, TaskKind task, ForestCriterion criterion, object? maxFeaturesDefault)
+    {
+        object? maxFeatures = p.IsGiven("max_features") ? p.Get("max_features") : maxFeaturesDefault;
+        return new ForestParameters
+        {
+            Criterion = criterion,
+            MaxDepth = p.NullableInteger("max_depth"),
+            MinSamplesSplit = Dual(p.IsGiven("min_samples_split") ? p.Get("min_samples_split") : 2L)!.Value,
+            MinSamplesLeaf = Dual(p.IsGiven("min_samples_leaf") ? p.Get("min_samples_leaf") : 1L)!.Value,
+            MinWeightFractionLeaf = p.Number("min_weight_fraction_leaf"),
+            MaxFeaturesWord = maxFeatures switch
+            {
+                null => "all",
+                "auto" => task == TaskKind.Classification ? "sqrt" : "all",
+                string w => w,
+                _ => null,
+            },
+            MaxFeaturesCount = maxFeatures is string or null ? default : Dual(maxFeatures)!.Value,
+            MaxLeafNodes = p.NullableInteger("max_leaf_nodes"),
+            MinImpurityDecrease = p.Number("min_impurity_decrease"),
+        };
+    }
 
     /// <summary>Parses and checks everything that does not depend on the data (see <see cref="Resolve"/> for the rest).</summary>
     public static ForestParameters Parse(string? json, string algorithm, TaskKind task, bool extraTrees)
@@ -95,35 +128,20 @@ internal sealed record ForestParameters
             throw new UnsupportedException($"{algorithm}: the criterion \"{criterion}\" is not implemented in pgml",
                 "Use \"squared_error\" (the default) or \"friedman_mse\".");
         bool bootstrap = p.Boolean("bootstrap");
-        object? maxFeatures = Given("max_features", task == TaskKind.Classification ? "sqrt" : 1.0);
         if (!bootstrap && Given("max_samples", null) is not null)
             throw new InvalidParameterException($"{algorithm}: max_samples needs bootstrap = true (it is the size of each tree's bootstrap sample)",
                 "Remove \"max_samples\", or set \"bootstrap\": true.");
 
-        return new ForestParameters
+        var criterionKind = criterion switch
+        {
+            "gini" => ForestCriterion.Gini,
+            "entropy" or "log_loss" => ForestCriterion.Entropy,
+            "friedman_mse" => ForestCriterion.FriedmanMse,
+            _ => ForestCriterion.SquaredError,
+        };
+        return TreeKeys(p, task, criterionKind, task == TaskKind.Classification ? "sqrt" : 1.0) with
         {
             NEstimators = p.Integer("n_estimators"),
-            Criterion = criterion switch
-            {
-                "gini" => ForestCriterion.Gini,
-                "entropy" or "log_loss" => ForestCriterion.Entropy,
-                "friedman_mse" => ForestCriterion.FriedmanMse,
-                _ => ForestCriterion.SquaredError,
-            },
-            MaxDepth = p.NullableInteger("max_depth"),
-            MinSamplesSplit = Dual(Given("min_samples_split", 2L))!.Value,
-            MinSamplesLeaf = Dual(Given("min_samples_leaf", 1L))!.Value,
-            MinWeightFractionLeaf = p.Number("min_weight_fraction_leaf"),
-            MaxFeaturesWord = maxFeatures switch
-            {
-                null => "all",
-                "auto" => task == TaskKind.Classification ? "sqrt" : "all",   // scikit-learn 1.2's deprecated meaning
-                string w => w,
-                _ => null,
-            },
-            MaxFeaturesCount = maxFeatures is string or null ? default : Dual(maxFeatures)!.Value,
-            MaxLeafNodes = p.NullableInteger("max_leaf_nodes"),
-            MinImpurityDecrease = p.Number("min_impurity_decrease"),
             Bootstrap = bootstrap,
             MaxSamples = Dual(Given("max_samples", null)),
             Seed = (ulong)(p.NullableLong("random_state") ?? 0),

@@ -116,18 +116,23 @@ internal sealed unsafe class ForestPredictor : IPredictor, IDisposable
         for (int i = 0; i < nodes.Length; i++) to[i] = field(nodes[i]);
     }
 
-    private ModelWriter Write()
+    private ModelWriter Write() =>
+        WriteNodes(new ModelWriter(Format, Version).Int32((int)_task).Int32(NumFeatures).Int32(NumOutputs), _forest);
+
+    /// <summary>The forest's tree table, node fields and leaf values, as format "forest" lays them out after its header
+    /// (also the tail of format "boosted_trees").</summary>
+    internal static ModelWriter WriteNodes(ModelWriter w, NativeForest forest)
     {
-        var nodes = _forest.Nodes.AsSpan();
+        var nodes = forest.Nodes.AsSpan();
         int n = nodes.Length;
-        var w = new ModelWriter(Format, Version).Int32((int)_task).Int32(NumFeatures).Int32(NumOutputs).Ints(_treeStarts);
+        w.Ints(forest.TreeStarts);
         // each field is filled in place in the writer's buffer, before the next one is reserved (which may move it)
         Copy(nodes, w.Array<int>(n), FeatureOf);
         Copy(nodes, w.Array<float>(n), ThresholdOf);
         Copy(nodes, w.Array<int>(n), LeftOf);
         Copy(nodes, w.Array<int>(n), RightOf);
         Copy(nodes, w.Array<int>(n), LeafOffsetOf);
-        return w.Floats(_forest.LeafValues.AsSpan());
+        return w.Floats(forest.LeafValues.AsSpan());
     }
 
     public byte[] ToBytes() => Write().ToBytes();
@@ -143,10 +148,25 @@ internal sealed unsafe class ForestPredictor : IPredictor, IDisposable
         var task = (TaskKind)reader.Int32("task", (int)TaskKind.Regression, (int)TaskKind.Classification);
         int features = reader.Int32("feature count", 1, int.MaxValue);
         int outputs = reader.Int32("output count", 1, int.MaxValue);
+        var forest = ReadNodes(ref reader, features, outputs);
+        try
+        {
+            return new ForestPredictor(forest, task);
+        }
+        catch
+        {
+            forest.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Reads what <see cref="WriteNodes"/> wrote into a new native forest (the caller validates and owns it).</summary>
+    internal static NativeForest ReadNodes(ref ModelReader reader, int features, int outputs)
+    {
         var starts = reader.Values<int>();
         if (starts.Length < 2) throw ModelReader.Bad($"a forest needs at least one tree, the tree table has {starts.Length} entries");
         if (starts[0] != 0) throw ModelReader.Bad($"the forest's tree table starts at {starts[0]}, not 0");
-        long n = starts[^1];   // Validate checks the rest of the table once the nodes are read
+        long n = starts[^1];   // ValidateNodes checks the rest of the table once the nodes are read
         var feature = reader.Values<int>(n, "forest node features");
         var threshold = reader.Values<float>(n, "forest node thresholds");
         var left = reader.Values<int>(n, "forest left children");
@@ -167,7 +187,7 @@ internal sealed unsafe class ForestPredictor : IPredictor, IDisposable
             forest.LeafValues.AddRange(leafValues);
             foreach (int end in starts[1..]) forest.EndTreeAt(end);
             forest.TrimExcess();
-            return new ForestPredictor(forest, task);
+            return forest;
         }
         catch
         {
@@ -181,9 +201,19 @@ internal sealed unsafe class ForestPredictor : IPredictor, IDisposable
     {
         if (task is not (TaskKind.Regression or TaskKind.Classification))
             throw new ModelFormatException($"a forest cannot serve the task {TaskNames.Name(task)}");
-        if (forest.NumFeatures < 1) throw ModelReader.Bad($"forest feature count {forest.NumFeatures}");
         if (task == TaskKind.Regression ? forest.NumOutputs != 1 : forest.NumOutputs < 2)
             throw ModelReader.Bad($"a {TaskNames.Name(task)} forest with {forest.NumOutputs} outputs");
+        ValidateNodes(forest);
+        foreach (float v in forest.LeafValues.AsSpan())
+            if (task == TaskKind.Classification && v is < 0 or > 1)
+                throw ModelReader.Bad($"forest leaf value {v} is not a probability");
+    }
+
+    /// <summary>The structural rules (features, children, reachability, leaf offsets) and finite leaf values.</summary>
+    internal static void ValidateNodes(NativeForest forest)
+    {
+        if (forest.NumFeatures < 1) throw ModelReader.Bad($"forest feature count {forest.NumFeatures}");
+        if (forest.NumOutputs < 1) throw ModelReader.Bad($"forest output count {forest.NumOutputs}");
         var nodes = forest.Nodes.AsSpan();
         var starts = forest.TreeStarts;
         var leafValues = forest.LeafValues.AsSpan();
@@ -227,7 +257,6 @@ internal sealed unsafe class ForestPredictor : IPredictor, IDisposable
             parents.Dispose();
         }
         foreach (float v in leafValues)
-            if (!float.IsFinite(v) || (task == TaskKind.Classification && v is < 0 or > 1))
-                throw ModelReader.Bad($"forest leaf value {v} is not a {(task == TaskKind.Classification ? "probability" : "finite number")}");
+            if (!float.IsFinite(v)) throw ModelReader.Bad($"forest leaf value {v} is not a finite number");
     }
 }

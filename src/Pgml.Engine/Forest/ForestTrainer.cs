@@ -35,7 +35,7 @@ internal static unsafe class ForestTrainer
     }
 
     /// <summary>scikit-learn's forests refuse NaN and infinity (no missing-value support in 1.2), and so does pgml.</summary>
-    private static void CheckRows(string algorithm, TrainingSet data)
+    internal static void CheckRows(string algorithm, TrainingSet data)
     {
         float* x = data.Features.Data;
         int cols = data.NumFeatures;

@@ -42,21 +42,22 @@ internal sealed unsafe class TreeGrower : IDisposable
 
     // Native scratch, one slot per training row.
     private readonly int* _samples;     // the tree's rows; a node is a range
-    private readonly int* _weight;      // by row: bootstrap count (0 = out of bag)
+    private readonly double* _weight;   // by row: bootstrap count, or a given weight (0 = not in the tree)
     private readonly ulong* _sort;      // (float32 sort key << 32) | position in the node
     private readonly ulong* _sortTmp;   // the radix sort's other buffer
     private readonly int* _tmp;         // right-hand rows during a stable partition
     private readonly float* _nodeY;     // by position: the node's targets (regression) ...
     private readonly int* _nodeClass;   // ... or classes (classification)
-    private readonly int* _nodeW;       // by position: the node's weights
+    private readonly double* _nodeW;    // by position: the node's weights
     private readonly float* _xf;        // by position: one feature's values (extra trees)
 
-    private readonly int[] _features;
+    private int[] _features;
     private readonly double[] _xlnx;    // x ln x for integer weights (entropy)
     private readonly double[] _total, _left, _right, _scanLeft, _scanRight;
     private readonly float[] _leafValue;
     private SeededRandom _rng = new(0);   // replaced by each tree's own stream in Grow
     private long _processed, _lastCheck;
+    private bool _fractionalWeights;   // this tree's weights were given (Grow with weights), not counts
     private double _rootWeight;
     private int _treeSamples;
 
@@ -74,9 +75,9 @@ internal sealed unsafe class TreeGrower : IDisposable
         _out = output;
         nuint n = (nuint)rows;
         _samples = (int*)NativeMemory.Alloc(n, sizeof(int));
-        _weight = (int*)NativeMemory.Alloc(n, sizeof(int));
+        _weight = (double*)NativeMemory.Alloc(n, sizeof(double));
         _tmp = (int*)NativeMemory.Alloc(n, sizeof(int));
-        _nodeW = (int*)NativeMemory.Alloc(n, sizeof(int));
+        _nodeW = (double*)NativeMemory.Alloc(n, sizeof(double));
         if (classes > 0) _nodeClass = (int*)NativeMemory.Alloc(n, sizeof(int));
         else _nodeY = (float*)NativeMemory.Alloc(n, sizeof(float));
         if (randomSplits) _xf = (float*)NativeMemory.Alloc(n, sizeof(float));
@@ -104,12 +105,22 @@ internal sealed unsafe class TreeGrower : IDisposable
     }
 
     /// <summary>Grows one tree with its own random stream and appends it to the output.</summary>
-    public void Grow(ulong seed)
+    /// <param name="inBag">The rows this tree is grown on, each once (gradient boosting's subsample, drawn without
+    /// replacement); empty: the bootstrap of <see cref="ResolvedForestParameters.SamplesPerTree"/>, or every row.</param>
+    /// <param name="features">The features this tree may split on (bagging's per-estimator subset); null: all.</param>
+    public void Grow(ulong seed, ReadOnlySpan<bool> inBag = default, int[]? features = null)
     {
         _rng = new SeededRandom(seed);
         _checkInterrupts();
-        DrawSamples();
-        for (int f = 0; f < _cols; f++) _features[f] = f;
+        _fractionalWeights = false;
+        if (inBag.IsEmpty) DrawSamples();
+        else UseSamples(inBag);
+        if (features is not null) _features = [.. features];
+        else
+        {
+            if (_features.Length != _cols) _features = new int[_cols];
+            for (int f = 0; f < _cols; f++) _features[f] = f;
+        }
         if (_p.MaxLeafNodes is int maxLeaves) GrowBestFirst(maxLeaves);
         else GrowDepthFirst();
         _out.EndTree();
@@ -120,10 +131,10 @@ internal sealed unsafe class TreeGrower : IDisposable
     {
         if (_p.SamplesPerTree is long draws)
         {
-            new Span<int>(_weight, (int)_rows).Clear();
+            new Span<double>(_weight, (int)_rows).Clear();
             for (long d = 0; d < draws; d++) _weight[_rng.Next(0, (int)_rows)]++;
         }
-        else new Span<int>(_weight, (int)_rows).Fill(1);
+        else new Span<double>(_weight, (int)_rows).Fill(1);
         int m = 0;
         double total = 0;
         for (int r = 0; r < _rows; r++)
@@ -134,6 +145,51 @@ internal sealed unsafe class TreeGrower : IDisposable
             }
         _treeSamples = m;
         _rootWeight = total;
+        _processed += _rows;
+    }
+
+    /// <summary>Grows one tree on rows weighted by <paramref name="weights"/> (scikit-learn's sample_weight: AdaBoost's
+    /// boosting weights, or resampling counts); rows of weight 0 are left out. Gini and squared error only: entropy's
+    /// table needs integer weights.</summary>
+    public void Grow(ulong seed, ReadOnlySpan<double> weights)
+    {
+        if (weights.Length != _rows) throw new ArgumentException("weights needs one value per training row");
+        if (_classes > 0 && _p.Criterion == ForestCriterion.Entropy) throw new InvalidOperationException("entropy needs integer weights");
+        _rng = new SeededRandom(seed);
+        _checkInterrupts();
+        _fractionalWeights = true;
+        int m = 0;
+        double total = 0;
+        for (int r = 0; r < _rows; r++)
+        {
+            _weight[r] = weights[r];
+            if (weights[r] > 0)
+            {
+                _samples[m++] = r;
+                total += weights[r];
+            }
+        }
+        _treeSamples = m;
+        _rootWeight = total;
+        _processed += _rows;
+        if (_features.Length != _cols) _features = new int[_cols];
+        for (int f = 0; f < _cols; f++) _features[f] = f;
+        if (_p.MaxLeafNodes is int maxLeaves) GrowBestFirst(maxLeaves);
+        else GrowDepthFirst();
+        _out.EndTree();
+    }
+
+    private void UseSamples(ReadOnlySpan<bool> inBag)
+    {
+        if (inBag.Length != _rows) throw new ArgumentException("inBag needs one value per training row");
+        int m = 0;
+        for (int r = 0; r < _rows; r++)
+        {
+            _weight[r] = inBag[r] ? 1 : 0;
+            if (inBag[r]) _samples[m++] = r;
+        }
+        _treeSamples = m;
+        _rootWeight = m;
         _processed += _rows;
     }
 
@@ -234,7 +290,8 @@ internal sealed unsafe class TreeGrower : IDisposable
             for (int i = start; i < end; i++)
             {
                 int r = _samples[i];
-                int w = _weight[r], c = (int)_labels[r];
+                double w = _weight[r];
+                int c = (int)_labels[r];
                 _nodeW[i] = w;
                 _nodeClass[i] = c;
                 _total[c] += w;
@@ -247,7 +304,7 @@ internal sealed unsafe class TreeGrower : IDisposable
             for (int i = start; i < end; i++)
             {
                 int r = _samples[i];
-                int w = _weight[r];
+                double w = _weight[r];
                 float y = _labels[r];
                 _nodeW[i] = w;
                 _nodeY[i] = y;
@@ -339,7 +396,7 @@ internal sealed unsafe class TreeGrower : IDisposable
     {
         ulong* sort = _sort + start;
         float* y = _nodeY + start;
-        int* w = _nodeW + start;
+        double* w = _nodeW + start;
         double total = _total[0], wL = 0, sL = 0;
         int minLeaf = _p.MinSamplesLeaf;
         double minWeight = _p.MinWeightLeaf;
@@ -356,6 +413,7 @@ internal sealed unsafe class TreeGrower : IDisposable
             if (nL < minLeaf || m - nL < minLeaf) continue;
             double wR = weight - wL;
             if (wL < minWeight || wR < minWeight) continue;
+            if (!(wR > 0 && wL > 0)) continue;   // see ScanClasses
             double sR = total - sL;
             // weighted variance decrease up to terms that are the same for every split of the node
             double proxy = sL * sL / wL + sR * sR / wR;
@@ -367,7 +425,7 @@ internal sealed unsafe class TreeGrower : IDisposable
     {
         ulong* sort = _sort + start;
         int* cls = _nodeClass + start;
-        int* w = _nodeW + start;
+        double* w = _nodeW + start;
         double[] left = _scanLeft, right = _scanRight;
         Array.Clear(left);
         Array.Copy(_total, right, _classes);
@@ -403,6 +461,21 @@ internal sealed unsafe class TreeGrower : IDisposable
             if (nL < minLeaf || m - nL < minLeaf) continue;
             double wR = weight - wL;
             if (wL < minWeight || wR < minWeight) continue;
+            // a side whose weight rounds to 0 (given weights of 1e-18 beside 1e-2) is no split: its x / 0 would be an
+            // infinite gain (scikit-learn's 0 × NaN compares false and skips it the same way)
+            if (!(wR > 0 && wL > 0)) continue;
+            if (_fractionalWeights && gini)
+            {
+                // Given weights span many magnitudes (AdaBoost's: 1e-18 to 1e-2): the running sums of squares lose
+                // what a side of tiny weight has, and aR / wR would turn that rounding into a large bogus gain.
+                // Summed again from the side's class weights, as scikit-learn does; integer weights are exact either way.
+                aL = aR = 0;
+                for (int k = 0; k < _classes; k++)
+                {
+                    aL += left[k] * left[k];
+                    aR += right[k] * right[k];
+                }
+            }
             // -(wL * impurityL + wR * impurityR) up to terms that are the same for every split of the node
             double proxy = gini ? aL / wL + aR / wR : aL + aR - wL * Math.Log(wL) - wR * Math.Log(wR);
             if (proxy > best.Proxy) best = new Candidate { Feature = f, Threshold = Midpoint(v, next), LeftCount = nL, Proxy = proxy };
@@ -524,7 +597,7 @@ internal sealed unsafe class TreeGrower : IDisposable
     private (int, double, double) RandomProxyTargets(int start, int m, double weight, float threshold)
     {
         float* xf = _xf + start, y = _nodeY + start;
-        int* w = _nodeW + start;
+        double* w = _nodeW + start;
         int nL = 0;
         double wL = 0, sL = 0;
         for (int i = 0; i < m; i++)
@@ -541,7 +614,8 @@ internal sealed unsafe class TreeGrower : IDisposable
     private (int, double, double) RandomProxyClasses(int start, int m, double weight, float threshold)
     {
         float* xf = _xf + start;
-        int* cls = _nodeClass + start, w = _nodeW + start;
+        int* cls = _nodeClass + start;
+        double* w = _nodeW + start;
         double[] left = _scanLeft;
         Array.Clear(left);
         int nL = 0;
@@ -584,7 +658,7 @@ internal sealed unsafe class TreeGrower : IDisposable
             if (column[(long)r * _cols] <= threshold)
             {
                 _samples[start + nL++] = r;
-                int w = _nodeW[i];
+                double w = _nodeW[i];
                 wL += w;
                 if (_classes > 0) _left[_nodeClass[i]] += w;
                 else

@@ -39,7 +39,13 @@ internal static class SymmetricSolver
         return x;
     }
 
-    private static double[]? Cholesky(double[] a, int n, double[] b, int m, Training.WorkMeter meter)
+    /// <summary>Cholesky solve of a symmetric positive definite A (LAPACK potrf/potrs's rule: any positive pivot is
+    /// taken), or null when a pivot is not positive. For kernel matrices (gaussian_process), whose near-singularity is
+    /// the model's own (the user's alpha), not collinear features.</summary>
+    internal static double[]? CholeskySolve(double[] a, int n, double[] b, int m, Action check) =>
+        Cholesky(a, n, b, m, new Training.WorkMeter(check), pivotTolerance: 0);
+
+    private static double[]? Cholesky(double[] a, int n, double[] b, int m, Training.WorkMeter meter, double pivotTolerance = PivotTolerance)
     {
         var s = new double[n];
         for (int i = 0; i < n; i++)
@@ -55,7 +61,7 @@ internal static class SymmetricSolver
             meter.Add((long)(n - j) * (j + 1));
             double pivot = a[j * n + j] * s[j] * s[j];
             for (int k = 0; k < j; k++) pivot -= l[j * n + k] * l[j * n + k];
-            if (!(pivot > PivotTolerance)) return null;
+            if (!(pivot > pivotTolerance)) return null;
             double ljj = Math.Sqrt(pivot);
             l[j * n + j] = ljj;
             for (int i = j + 1; i < n; i++)

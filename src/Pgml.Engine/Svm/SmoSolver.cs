@@ -8,7 +8,8 @@ namespace Pgml.Engine.Svm;
 /// <param name="Rho">The decision function is Σ y_u α_u K(x_u, x) − ρ.</param>
 /// <param name="Iterations">Pairs of variables updated.</param>
 /// <param name="Converged">False when max_iter stopped the solver before the tolerance was met.</param>
-internal sealed record SmoResult(double[] Alpha, double Rho, long Iterations, bool Converged);
+/// <param name="R">The nu formulation's second multiplier r (libsvm's si->r): ν-SVC divides α and ρ by it; 0 for C-SVM.</param>
+internal sealed record SmoResult(double[] Alpha, double Rho, long Iterations, bool Converged, double R = 0);
 
 /// <summary>The dual problem handed to <see cref="SmoSolver"/>: minimise ½ αᵀQα + pᵀα subject to yᵀα = 0 and
 /// 0 ≤ α_u ≤ C_u, with Q_uv = y_u y_v K(x_b(u), x_b(v)).</summary>
@@ -16,7 +17,11 @@ internal sealed record SmoResult(double[] Alpha, double Rho, long Iterations, bo
 /// <param name="Y">±1 per variable.</param>
 /// <param name="P">The linear term per variable.</param>
 /// <param name="Upper">C_u per variable.</param>
-internal sealed record DualProblem(bool Mirrored, sbyte[] Y, double[] P, double[] Upper);
+/// <param name="Nu">The ν formulation (ν-SVC, ν-SVR): a second constraint Σ_{y=+1} α = Σ_{y=−1} α = const, which the
+/// solver keeps by pairing only variables of the same y (libsvm's Solver_NU); <paramref name="Start"/> must then be a
+/// feasible starting point.</param>
+/// <param name="Start">The starting α (null: all zero, which C-SVM's constraints allow).</param>
+internal sealed record DualProblem(bool Mirrored, sbyte[] Y, double[] P, double[] Upper, bool Nu = false, double[]? Start = null);
 
 /// <summary>
 /// Sequential minimal optimisation for the dual problem shared by C-SVC and ε-SVR (<see cref="DualProblem"/>).
@@ -39,7 +44,7 @@ internal sealed unsafe class SmoSolver : IDisposable
     private const byte AtLower = 0, AtUpper = 1, Free = 2;
 
     private readonly KernelColumnCache _k;
-    private readonly bool _mirrored, _shrinking;
+    private readonly bool _mirrored, _shrinking, _nu;
     private readonly int _n, _l;
     private readonly double[] _diag;
     private double* _alpha, _g, _gBar, _p, _c;
@@ -48,6 +53,7 @@ internal sealed unsafe class SmoSolver : IDisposable
     private int* _active;
     private int _activeCount;
     private bool _unshrunk;
+    private readonly double[]? _start;
     private InterruptClock _clock = null!;
 
     private SmoSolver(KernelColumnCache k, DualProblem problem, bool shrinking)
@@ -59,6 +65,8 @@ internal sealed unsafe class SmoSolver : IDisposable
         if (problem.Y.Length != _l || problem.P.Length != _l || problem.Upper.Length != _l)
             throw new ArgumentException("y, p and upper need one value per variable");
         _shrinking = shrinking;
+        _nu = problem.Nu;
+        if (problem.Start is { } start && start.Length != _l) throw new ArgumentException("start needs one value per variable");
         _diag = k.Diagonal;
         _alpha = Alloc<double>();
         _g = Alloc<double>();
@@ -79,7 +87,32 @@ internal sealed unsafe class SmoSolver : IDisposable
             _active[u] = u;
         }
         _activeCount = _l;
+        _start = problem.Start;
     }
+
+    /// <summary>Starts from a non-zero α (the ν formulation's feasible point): G = p + Qα and Ḡ over the variables at
+    /// their upper bound, one kernel column per non-zero α as libsvm does.</summary>
+    private void Begin(double[] start)
+    {
+        for (int u = 0; u < _l; u++)
+        {
+            _alpha[u] = Math.Clamp(start[u], 0, _c[u]);
+            SetStatus(u);
+        }
+        for (int t = 0; t < _l; t++)
+        {
+            if (_status[t] == AtLower) continue;
+            _clock.Tick();
+            float* kt = _k.Column(Base(t));
+            double at = _alpha[t] * _y[t];
+            for (int u = 0; u < _l; u++) _g[u] += _y[u] * at * kt[Base(u)];
+            if (_status[t] == AtUpper) AddToGBar(kt, t, _c[t]);
+        }
+    }
+
+    /// <summary>Which group variable t's optimality is measured in: one group for C-SVM; for ν, y = +1 and y = −1 apart
+    /// (pairs never mix them, so each group has its own m(α) and M(α)).</summary>
+    private int Group(int t) => _nu && _y[t] < 0 ? 1 : 0;
 
     private T* Alloc<T>() where T : unmanaged => (T*)NativeMemory.Alloc((nuint)_l, (nuint)sizeof(T));
 
@@ -98,6 +131,7 @@ internal sealed unsafe class SmoSolver : IDisposable
         // 100 features were 2 billion multiply-adds between checks).
         _clock = new InterruptClock(checkInterrupts);
         checkInterrupts();
+        if (_start is not null) Begin(_start);
         int shrinkEvery = Math.Min(_l, 1000), untilShrink = shrinkEvery;
         long iter = 0;
         bool converged = false;
@@ -124,7 +158,9 @@ internal sealed unsafe class SmoSolver : IDisposable
         if (_activeCount < _l) Reactivate();
         var alpha = new double[_l];
         new ReadOnlySpan<double>(_alpha, _l).CopyTo(alpha);
-        return new SmoResult(alpha, Rho(), iter, converged);
+        if (!_nu) return new SmoResult(alpha, Rho(), iter, converged);
+        var (rho, r) = NuRho();
+        return new SmoResult(alpha, rho, iter, converged, r);
     }
 
     private int Base(int u) => u < _n ? u : u - _n;
@@ -132,46 +168,54 @@ internal sealed unsafe class SmoSolver : IDisposable
     private bool CanGoUp(int t) => _y[t] > 0 ? _status[t] != AtUpper : _status[t] != AtLower;   // t ∈ I_up
     private bool CanGoDown(int t) => _y[t] > 0 ? _status[t] != AtLower : _status[t] != AtUpper; // t ∈ I_low
 
-    /// <summary>WSS 2 over the active variables; false when m(α) − M(α) &lt; tol (optimal).</summary>
+    /// <summary>WSS 2 over the active variables; false when m(α) − M(α) &lt; tol (optimal). For ν, i and j are chosen
+    /// within the same group (y = +1 or y = −1): the most violating i of each group, then the j with the largest
+    /// second-order decrease against its group's i; optimal when both groups' violations are below tol.</summary>
     private bool Select(double tol, out int i, out int j)
     {
-        // i: the most violating variable that can move up along y, argmax over I_up of −y_t G_t
-        double gMax = double.NegativeInfinity;
-        i = -1;
-        j = -1;
+        // i per group: the most violating variable that can move up along y, argmax over I_up of −y_t G_t
+        double gMax0 = double.NegativeInfinity, gMax1 = double.NegativeInfinity;
+        int i0 = -1, i1 = -1;
         for (int a = 0; a < _activeCount; a++)
         {
             int t = _active[a];
             if (CanGoUp(t))
             {
                 double v = -_y[t] * _g[t];
-                if (v >= gMax) { gMax = v; i = t; }
+                if (Group(t) == 0) { if (v >= gMax0) { gMax0 = v; i0 = t; } }
+                else if (v >= gMax1) { gMax1 = v; i1 = t; }
             }
         }
-        if (i < 0) return false;   // nothing can move
-        int bi = Base(i);
-        float* ki = _k.Column(bi);
-        double di = _diag[bi];
+        i = -1;
+        j = -1;
+        if (i0 < 0 && i1 < 0) return false;   // nothing can move
+        float* k0 = i0 >= 0 ? _k.Column(Base(i0)) : null;
+        float* k1 = i1 >= 0 ? _k.Column(Base(i1)) : null;   // k0 stays valid: the cache keeps the two most recent columns
+        double d0 = i0 >= 0 ? _diag[Base(i0)] : 0, d1 = i1 >= 0 ? _diag[Base(i1)] : 0;
 
-        // j: among I_low with a positive violation b_it, the largest second-order decrease b²/a_it
-        double gMax2 = double.NegativeInfinity, best = double.PositiveInfinity;
+        // j: among I_low with a positive violation b_it against its group's i, the largest second-order decrease b²/a_it
+        double gMin0 = double.NegativeInfinity, gMin1 = double.NegativeInfinity, best = double.PositiveInfinity;
         for (int a = 0; a < _activeCount; a++)
         {
             int t = _active[a];
             if (!CanGoDown(t)) continue;
             double v = _y[t] * _g[t];
-            if (v > gMax2) gMax2 = v;
-            double b = gMax + v;
+            bool first = Group(t) == 0;
+            if (first) { if (v > gMin0) gMin0 = v; }
+            else if (v > gMin1) gMin1 = v;
+            double b = (first ? gMax0 : gMax1) + v;
             if (b > 0)
             {
                 int bt = Base(t);
-                double curvature = di + _diag[bt] - 2.0 * ki[bt];
+                double curvature = (first ? d0 + _diag[bt] - 2.0 * k0[bt] : d1 + _diag[bt] - 2.0 * k1[bt]);
                 if (curvature <= 0) curvature = Tau;
                 double decrease = -(b * b) / curvature;
                 if (decrease <= best) { best = decrease; j = t; }
             }
         }
-        return gMax + gMax2 >= tol && j >= 0;
+        if (j < 0 || Math.Max(gMax0 + gMin0, gMax1 + gMin1) < tol) return false;
+        i = Group(j) == 0 ? i0 : i1;
+        return true;
     }
 
     /// <summary>Solves the two-variable problem on (i, j) and updates G (active variables) and Ḡ (all).</summary>
@@ -250,12 +294,12 @@ internal sealed unsafe class SmoSolver : IDisposable
     /// </summary>
     private void Shrink(double tol)
     {
-        var (m, bigM) = Violation();
-        if (!_unshrunk && m - bigM <= 10 * tol)
+        var v0 = Violation();
+        if (!_unshrunk && Math.Max(v0.m0 - v0.bigM0, v0.m1 - v0.bigM1) <= 10 * tol)
         {
             _unshrunk = true;
             Reactivate();
-            (m, bigM) = Violation();
+            v0 = Violation();
         }
         int kept = 0;
         for (int a = 0; a < _activeCount; a++)
@@ -264,6 +308,8 @@ internal sealed unsafe class SmoSolver : IDisposable
             if (_status[t] != Free)
             {
                 double v = -_y[t] * _g[t];
+                bool first = Group(t) == 0;
+                double m = first ? v0.m0 : v0.m1, bigM = first ? v0.bigM0 : v0.bigM1;
                 bool up = CanGoUp(t);   // at a bound, a variable is in exactly one of I_up and I_low
                 if (up ? v < bigM : v > m) continue;
             }
@@ -272,18 +318,27 @@ internal sealed unsafe class SmoSolver : IDisposable
         _activeCount = kept;
     }
 
-    /// <summary>m(α) = max over I_up of −y G and M(α) = min over I_low of −y G, over the active variables.</summary>
-    private (double m, double bigM) Violation()
+    /// <summary>m(α) = max over I_up of −y G and M(α) = min over I_low of −y G, over the active variables, per group
+    /// (group 1 is empty, m = −∞ and M = +∞, for C-SVM).</summary>
+    private (double m0, double bigM0, double m1, double bigM1) Violation()
     {
-        double m = double.NegativeInfinity, bigM = double.PositiveInfinity;
+        double m0 = double.NegativeInfinity, bigM0 = double.PositiveInfinity, m1 = m0, bigM1 = bigM0;
         for (int a = 0; a < _activeCount; a++)
         {
             int t = _active[a];
             double v = -_y[t] * _g[t];
-            if (CanGoUp(t) && v > m) m = v;
-            if (CanGoDown(t) && v < bigM) bigM = v;
+            if (Group(t) == 0)
+            {
+                if (CanGoUp(t) && v > m0) m0 = v;
+                if (CanGoDown(t) && v < bigM0) bigM0 = v;
+            }
+            else
+            {
+                if (CanGoUp(t) && v > m1) m1 = v;
+                if (CanGoDown(t) && v < bigM1) bigM1 = v;
+            }
         }
-        return (m, bigM);
+        return (m0, bigM0, m1, bigM1);
     }
 
     /// <summary>Rebuilds the inactive variables' gradient, G_u = Ḡ_u + p_u + Σ over free t of α_t Q_ut, and makes every
@@ -351,6 +406,30 @@ internal sealed unsafe class SmoSolver : IDisposable
         if (double.IsInfinity(ub)) return lb;
         if (double.IsInfinity(lb)) return ub;
         return (ub + lb) / 2;
+    }
+
+    /// <summary>
+    /// The ν formulation's two multipliers, libsvm's Solver_NU::calculate_rho: within each group the KKT conditions give
+    /// G_t = r_g for the free variables (their mean; with none free, the middle of what the bounded ones leave); then
+    /// ρ = (r₊ − r₋) / 2 and r = (r₊ + r₋) / 2.
+    /// </summary>
+    private (double Rho, double R) NuRho()
+    {
+        Span<double> sum = stackalloc double[2], ub = stackalloc double[2], lb = stackalloc double[2];
+        Span<int> free = stackalloc int[2];
+        for (int g = 0; g < 2; g++) { sum[g] = 0; free[g] = 0; ub[g] = double.PositiveInfinity; lb[g] = double.NegativeInfinity; }
+        for (int t = 0; t < _l; t++)
+        {
+            int g = Group(t);
+            if (_status[t] == AtUpper) lb[g] = Math.Max(lb[g], _g[t]);
+            else if (_status[t] == AtLower) ub[g] = Math.Min(ub[g], _g[t]);
+            else { sum[g] += _g[t]; free[g]++; }
+        }
+        Span<double> r = stackalloc double[2];
+        for (int g = 0; g < 2; g++)
+            r[g] = free[g] > 0 ? sum[g] / free[g]
+                : double.IsInfinity(ub[g]) ? lb[g] : double.IsInfinity(lb[g]) ? ub[g] : (ub[g] + lb[g]) / 2;
+        return ((r[0] - r[1]) / 2, (r[0] + r[1]) / 2);
     }
 
     public void Dispose()

@@ -4,7 +4,8 @@ using Pgml.Engine.Models;
 namespace Pgml.Engine.Svm;
 
 /// <summary>
-/// Builds the dual problems of ε-SVR and one-vs-one C-SVC on a <see cref="TrainingSet"/>'s rows, solves them with
+/// Builds the dual problems of ε-SVR and one-vs-one C-SVC (svm), or of ν-SVR and one-vs-one ν-SVC (nu_svm, when
+/// <see cref="SvmParameters.Nu"/> is set), on a <see cref="TrainingSet"/>'s rows, solves them with
 /// <see cref="SmoSolver"/> and gathers the support vectors into an <see cref="SvmPredictor"/>.
 /// </summary>
 internal static unsafe class SvmTrainer
@@ -44,22 +45,31 @@ internal static unsafe class SvmTrainer
         for (int t = 0; t < n; t++) rows[t] = t;
         var target = data.TrainLabels;
         // Variables α (y = +1, p = ε − y_t) then α* (y = −1, p = ε + y_t); the coefficient of point t is α_t − α*_t.
+        // ν-SVR (libsvm's solve_nu_svr): p = ∓y_t without ε, Σα = Σα* = C ν n / 2, started from the first rows at C.
+        bool nu = prm.Nu > 0;
         var y = new sbyte[2 * n];
         var p = new double[2 * n];
         var upper = new double[2 * n];
+        double[]? start = nu ? new double[2 * n] : null;
+        double left = prm.C * prm.Nu * n / 2;
         for (int t = 0; t < n; t++)
         {
             y[t] = 1;
             y[t + n] = -1;
             p[t] = prm.Epsilon - target[t];
             p[t + n] = prm.Epsilon + target[t];
+            if (start is not null)
+            {
+                start[t] = start[t + n] = Math.Min(left, prm.C);
+                left -= start[t];
+            }
         }
         Array.Fill(upper, prm.C);
         SmoResult result;
         long columns;
         using (var cache = new KernelColumnCache(data.Features.Data, data.NumFeatures, rows, kernel, prm.CacheSizeMb))
         {
-            result = SmoSolver.Solve(cache, new DualProblem(true, y, p, upper), prm.Tol, prm.MaxIter, prm.Shrinking, data.CheckInterrupts);
+            result = SmoSolver.Solve(cache, new DualProblem(true, y, p, upper, nu, start), prm.Tol, prm.MaxIter, prm.Shrinking, data.CheckInterrupts);
             columns = cache.Misses;
         }
         var builder = new SupportVectorBuilder(data);
@@ -89,6 +99,8 @@ internal static unsafe class SvmTrainer
         var weight = new double[k];
         for (int c = 0; c < k; c++)
             weight[c] = prm.Balanced && byClass[c].Count > 0 ? (double)n / (present.Length * byClass[c].Count) : 1.0;
+        bool nu = prm.Nu > 0;
+        if (nu) CheckNuFeasible(prm.Nu, byClass, present);
 
         var builder = new SupportVectorBuilder(data);
         var pairs = new List<int>();
@@ -105,20 +117,30 @@ internal static unsafe class SvmTrainer
                 var y = new sbyte[l];
                 var p = new double[l];
                 var upper = new double[l];
+                // ν-SVC (libsvm's solve_nu_svc): p = 0, C = 1, Σ_{y=+1} α = Σ_{y=−1} α = ν l / 2, started from each
+                // class's first rows at 1; the solution is rescaled by r below.
+                double[]? start = nu ? new double[l] : null;
+                double leftI = prm.Nu * l / 2, leftJ = leftI;
                 for (int t = 0; t < l; t++)
                 {
                     bool first = t < ni;
                     y[t] = (sbyte)(first ? 1 : -1);
-                    p[t] = -1;
-                    upper[t] = prm.C * weight[first ? ci : cj];
+                    p[t] = nu ? 0 : -1;
+                    upper[t] = nu ? 1 : prm.C * weight[first ? ci : cj];
+                    if (start is null) continue;
+                    ref double left = ref first ? ref leftI : ref leftJ;
+                    start[t] = Math.Min(1, left);
+                    left -= start[t];
                 }
                 SmoResult result;
                 using (var cache = new KernelColumnCache(data.Features.Data, data.NumFeatures, rows, kernel, prm.CacheSizeMb))
                 {
-                    result = SmoSolver.Solve(cache, new DualProblem(false, y, p, upper), prm.Tol, prm.MaxIter, prm.Shrinking, data.CheckInterrupts);
+                    result = SmoSolver.Solve(cache, new DualProblem(false, y, p, upper, nu, start), prm.Tol, prm.MaxIter, prm.Shrinking, data.CheckInterrupts);
                     columns += cache.Misses;
                 }
-                builder.AddModel(rows, t => y[t] * result.Alpha[t], result.Rho);
+                // ν-SVC's decision function is (Σ y α K − ρ) / r (libsvm divides α and ρ by r)
+                double scale = nu ? 1 / result.R : 1;
+                builder.AddModel(rows, t => y[t] * result.Alpha[t] * scale, result.Rho * scale);
                 pairs.Add(ci);
                 pairs.Add(cj);
                 iterations.Add(result.Iterations);
@@ -126,6 +148,24 @@ internal static unsafe class SvmTrainer
             }
         info = new SvmTrainingInfo(kernel.Gamma, [.. iterations], converged, columns);
         return builder.Build(TaskKind.Classification, kernel, k, [.. pairs], prm.BreakTies);
+    }
+
+    /// <summary>ν-SVC needs ν (n_i + n_j) / 2 ≤ min(n_i, n_j) for every pair of classes, else no α meets its
+    /// constraints (libsvm's and scikit-learn's "specified nu is infeasible"); checked before any pair is trained.</summary>
+    private static void CheckNuFeasible(double nu, List<int>[] byClass, int[] present)
+    {
+        foreach (int ci in present)
+            foreach (int cj in present)
+            {
+                if (cj <= ci) continue;
+                int a = byClass[ci].Count, b = byClass[cj].Count;
+                if (nu * (a + b) / 2 > Math.Min(a, b))
+                {
+                    double limit = 2.0 * Math.Min(a, b) / (a + b);
+                    throw new InvalidParameterException($"nu_svm: the specified nu = {nu} is infeasible",
+                        $"Classes {ci} and {cj} have {a} and {b} training rows, so nu can be at most 2 × {Math.Min(a, b)} / {a + b} = {limit:g4}; give a smaller \"nu\".");
+                }
+            }
     }
 }
 

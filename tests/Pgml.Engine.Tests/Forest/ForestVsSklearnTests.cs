@@ -32,6 +32,12 @@ public class ForestVsSklearnTests(ITestOutputHelper output)
         { "extra_trees", "binary", """{"n_estimators": 50, "min_samples_split": 10}""" },
         { "extra_trees", "multiclass", """{"n_estimators": 30, "criterion": "log_loss", "max_leaf_nodes": 32}""" },
         { "extra_trees", "multiclass", """{"n_estimators": 30, "max_features": 2, "min_impurity_decrease": 0.001}""" },
+        // bagging: BaggingRegressor / BaggingClassifier with their default estimator (a fully grown decision tree)
+        { "bagging", "regression", "{}" },
+        { "bagging", "regression", """{"n_estimators": 30, "max_samples": 0.5, "max_features": 0.5}""" },
+        { "bagging", "binary", """{"n_estimators": 30}""" },
+        { "bagging", "multiclass", """{"n_estimators": 30, "bootstrap": false, "max_samples": 0.6}""" },
+        { "bagging", "multiclass", """{"n_estimators": 30, "max_features": 3, "bootstrap_features": true}""" },
     };
 
     [Theory, MemberData(nameof(Cases))]
@@ -44,7 +50,7 @@ public class ForestVsSklearnTests(ITestOutputHelper output)
             _ => SyntheticData.Nonlinear(1600, 6, 3, seed: 9),
         };
         var task = data.Task;
-        string estimator = "sklearn.ensemble." + (algorithm == "random_forest" ? "RandomForest" : "ExtraTrees") +
+        string estimator = "sklearn.ensemble." + algorithm switch { "random_forest" => "RandomForest", "bagging" => "Bagging", _ => "ExtraTrees" } +
             (task == TaskKind.Regression ? "Regressor" : "Classifier");
         var sk = ForestSklearn.Fit(estimator, JsonNode.Parse(hyper)!, data.XTrain, data.YTrain, data.XTest,
             proba: task == TaskKind.Classification, seeds: Seeds).Select(r => data.Score(r.Output)).ToArray();

@@ -17,6 +17,9 @@ public class SvmFixtureTests
         { "svm-regression-rbf-v1", TaskKind.Regression, """{"kernel": "rbf", "C": 2.0}""" },
         { "svm-multiclass-poly-v1", TaskKind.Classification, """{"kernel": "poly", "degree": 2, "coef0": 1.0}""" },
         { "svm-binary-sigmoid-v1", TaskKind.Classification, """{"kernel": "sigmoid", "gamma": 0.05}""" },
+        // nu_svm models are stored in the same format (the same support-vector expansion)
+        { "svm-nu-regression-rbf-v1", TaskKind.Regression, """{"nu": 0.4, "C": 2.0}""" },
+        { "svm-nu-multiclass-rbf-v1", TaskKind.Classification, """{"nu": 0.3}""" },
     };
 
     /// <summary>Fixed rows: feature i of row r is sin(3r + i) × 1.5 (near the training rows of each fixture).</summary>
@@ -45,7 +48,8 @@ public class SvmFixtureTests
     {
         using var data = task == TaskKind.Regression ? SyntheticData.Regression(60, 3, seed: 17)
             : SyntheticData.Classification(60, 3, name.Contains("binary") ? 2 : 3, seed: 17, spread: 2);
-        var predictor = new Pgml.Engine.Svm.SvmAlgorithm().Train(json, data.TrainingSet()).Predictor;
+        IAlgorithm algorithm = name.Contains("-nu-") ? new Pgml.Engine.Svm.NuSvmAlgorithm() : new Pgml.Engine.Svm.SvmAlgorithm();
+        var predictor = algorithm.Train(json, data.TrainingSet()).Predictor;
         // written to the source tree (tests/Pgml.Engine.Tests/Svm/Fixtures), found from the output directory
         string source = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "Svm", "Fixtures"));
         Directory.CreateDirectory(source);

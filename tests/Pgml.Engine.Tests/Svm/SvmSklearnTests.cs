@@ -13,7 +13,7 @@ namespace Pgml.Engine.Tests.Svm;
 /// (the differences are then rounding, about 1e-12) and a different path for a few (poly here), where the gap is
 /// bounded by the tolerance.
 /// </summary>
-public class SvmSklearnTests(ITestOutputHelper output)
+public partial class SvmSklearnTests(ITestOutputHelper output)
 {
     /// <summary>Decision values may differ by this × max(1, max |decision|): both solvers stop at tol = 1e-3 on the
     /// KKT violation, which bounds each solution's distance to the optimum's decision values by a few × tol.</summary>
@@ -86,10 +86,11 @@ public class SvmSklearnTests(ITestOutputHelper output)
         CompareClassification(data, JsonSerializer.Deserialize<Dictionary<string, object>>(json, Reflection)!, DefaultTolerance);
     }
 
-    private void CompareRegression(SyntheticData data, object prm, double tolerance)
+    /// <param name="nu">nu_svm against NuSVR rather than svm against SVR.</param>
+    private void CompareRegression(SyntheticData data, object prm, double tolerance, bool nu = false)
     {
-        var model = SvmTrainer.Train(SvmParameters.Parse(Json(prm), data.Task), data.TrainingSet(), out var info);
-        var sk = SklearnReference.Fit("sklearn.svm.SVR", prm, data.XTrain, data.YTrain, data.XTest, "predict", "intercept_", "support_");
+        var model = SvmTrainer.Train(SvmParameters.Parse(Json(prm), data.Task, nu), data.TrainingSet(), out var info);
+        var sk = SklearnReference.Fit(nu ? "sklearn.svm.NuSVR" : "sklearn.svm.SVR", prm, data.XTrain, data.YTrain, data.XTest, "predict", "intercept_", "support_");
         var expected = sk["predict"].Vector();
         var actual = data.XTest.Select(r => model.DecisionValues(r)[0]).ToArray();
         double scale = Math.Max(1, MaxAbs(expected));
@@ -105,14 +106,16 @@ public class SvmSklearnTests(ITestOutputHelper output)
         Assert.True(Math.Abs(sk["intercept_"].Scalar() - (-model.Rho[0])) <= tolerance * scale);
     }
 
-    private void CompareClassification(SyntheticData data, object prm, double tolerance)
+    /// <param name="nu">nu_svm against NuSVC rather than svm against SVC.</param>
+    private void CompareClassification(SyntheticData data, object prm, double tolerance, bool nu = false)
     {
-        var parsed = SvmParameters.Parse(Json(prm), data.Task);
+        var parsed = SvmParameters.Parse(Json(prm), data.Task, nu);
         var model = SvmTrainer.Train(parsed, data.TrainingSet(), out var info);
         int k = data.Classes;
-        var ovo = SklearnReference.Fit("sklearn.svm.SVC", WithShape(prm, "ovo"), data.XTrain, data.YTrain, data.XTest,
+        string estimator = nu ? "sklearn.svm.NuSVC" : "sklearn.svm.SVC";
+        var ovo = SklearnReference.Fit(estimator, WithShape(prm, "ovo"), data.XTrain, data.YTrain, data.XTest,
             "decision_function", "predict", "intercept_", "n_support_");
-        var ovr = k > 2 ? SklearnReference.Fit("sklearn.svm.SVC", prm, data.XTrain, data.YTrain, data.XTest, "decision_function", "predict") : null;
+        var ovr = k > 2 ? SklearnReference.Fit(estimator, prm, data.XTrain, data.YTrain, data.XTest, "decision_function", "predict") : null;
 
         // pair decision values: scikit-learn's ovo columns are libsvm's, except that binary ones are negated
         var expected = k == 2 ? ovo["decision_function"].Vector().Select(v => new[] { -v }).ToArray() : ovo["decision_function"].Rows();
