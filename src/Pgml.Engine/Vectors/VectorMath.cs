@@ -91,12 +91,17 @@ public static class VectorMath
         else TensorPrimitives.Divide(a, norm, output);
     }
 
+    /// <summary>
+    /// a·b / sqrt(|a|² |b|²), the three sums by SIMD and the division in double: TensorPrimitives.CosineSimilarity
+    /// divides by |a| |b| in T, which makes float32 vectors 0.99999994 similar to themselves; this gives them 1.
+    /// </summary>
     private static T Cosine<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (a.IsEmpty) return T.Zero;
-        T c = TensorPrimitives.CosineSimilarity(a, b);
-        // NaN from a zero vector (0/0) becomes 0; NaN from a NaN element stays NaN
-        return T.IsNaN(c) && (TensorPrimitives.Norm(a) == T.Zero || TensorPrimitives.Norm(b) == T.Zero) ? T.Zero : c;
+        double dot = double.CreateTruncating(TensorPrimitives.Dot(a, b));
+        double aa = double.CreateTruncating(TensorPrimitives.Dot(a, a)), bb = double.CreateTruncating(TensorPrimitives.Dot(b, b));
+        // a zero vector (0/0) gives 0, so it never sorts first; NaN elements stay NaN
+        if (aa == 0 || bb == 0) return double.IsNaN(dot) ? T.NaN : T.Zero;
+        return T.CreateTruncating(dot / Math.Sqrt(aa * bb));
     }
 
     /// <summary>Sum of |a - b|, through a small stack buffer so that nothing is allocated.</summary>
