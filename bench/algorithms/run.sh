@@ -37,6 +37,8 @@ SVM_ROWS=20000          # the kernel SVM is O(n^2): both sides train it on the f
 # elastic_net = ElasticNet, linear_svm = LinearSVR / LinearSVC, svm = SVR / SVC, random_forest / extra_trees /
 # knn = RandomForest* / ExtraTrees* / KNeighbors*, kmeans = KMeans, mini_batch_kmeans = MiniBatchKMeans, pca = PCA,
 # xgboost = xgboost.XGBRegressor / XGBClassifier, xgboost_random_forest = XGBRFRegressor / XGBRFClassifier;
+# the rest of PostgresML's catalogue by PostgresML's mapping (sklearn_train.py); rows limited where scikit-learn's
+# cost (or pgml's up-front limit: kernel_ridge 5,000, gaussian_process 3,000) makes the full table unreasonable;
 # lightgbm: pgml only (no LightGBM in Debian's Python).
 SPEC='
 xgboost               | regression classification | {"n_estimators": 100, "max_depth": 6, "learning_rate": 0.3, "tree_method": "hist"} |
@@ -54,6 +56,25 @@ knn                   | regression classification | {"n_neighbors": 5} |
 kmeans                | clustering                | {"n_clusters": 8, "n_init": 1} |
 mini_batch_kmeans     | clustering                | {"n_clusters": 8, "batch_size": 1024, "n_init": 3} |
 pca                   | decomposition             | {"n_components": 5} |
+bayesian_ridge        | regression                | {} |
+automatic_relevance_determination | regression    | {} | 100000
+least_angle           | regression                | {} |
+lasso_least_angle     | regression                | {"alpha": 0.01} |
+orthogonal_matching_pursuit | regression          | {} |
+huber                 | regression                | {} |
+quantile              | regression                | {"alpha": 0, "solver": "highs"} | 20000
+stochastic_gradient_descent | regression classification | {} |
+passive_aggressive    | regression classification | {} |
+perceptron            | classification            | {} |
+ransac                | regression                | {} |
+theil_sen             | regression                | {"max_subpopulation": 1000} | 100000
+kernel_ridge          | regression                | {"kernel": "rbf"} | 5000
+gaussian_process      | regression                | {} | 3000
+nu_svm                | regression classification | {"kernel": "rbf"} | 20000
+gradient_boosting_trees | regression classification | {"n_estimators": 100, "max_depth": 3} | 200000
+hist_gradient_boosting | regression classification | {"max_iter": 100} |
+ada_boost             | regression classification | {"n_estimators": 50} | 200000
+bagging               | regression classification | {"n_estimators": 10} | 200000
 '
 # ---------------------------------------------------------------------------------------------------------------
 

@@ -46,7 +46,7 @@ def estimator(algorithm, task, hp):
                ("xgboost_random_forest", "regression"): xgboost.XGBRFRegressor,
                ("xgboost_random_forest", "classification"): xgboost.XGBRFClassifier}.get((algorithm, task))
         return (cls(**hp), None) if cls else (None, f"{algorithm} has no {task}")
-    from sklearn import cluster, decomposition, ensemble, linear_model, neighbors, svm
+    from sklearn import cluster, decomposition, ensemble, gaussian_process, kernel_ridge, linear_model, neighbors, svm
     table = {
         ("linear", "regression"): linear_model.LinearRegression,
         ("linear", "classification"): linear_model.LogisticRegression,
@@ -67,6 +67,32 @@ def estimator(algorithm, task, hp):
         ("kmeans", "clustering"): cluster.KMeans,
         ("mini_batch_kmeans", "clustering"): cluster.MiniBatchKMeans,
         ("pca", "decomposition"): decomposition.PCA,
+        ("bayesian_ridge", "regression"): linear_model.BayesianRidge,
+        ("automatic_relevance_determination", "regression"): linear_model.ARDRegression,
+        ("least_angle", "regression"): linear_model.Lars,
+        ("lasso_least_angle", "regression"): linear_model.LassoLars,
+        ("orthogonal_matching_pursuit", "regression"): linear_model.OrthogonalMatchingPursuit,
+        ("huber", "regression"): linear_model.HuberRegressor,
+        ("quantile", "regression"): linear_model.QuantileRegressor,
+        ("stochastic_gradient_descent", "regression"): linear_model.SGDRegressor,
+        ("stochastic_gradient_descent", "classification"): linear_model.SGDClassifier,
+        ("passive_aggressive", "regression"): linear_model.PassiveAggressiveRegressor,
+        ("passive_aggressive", "classification"): linear_model.PassiveAggressiveClassifier,
+        ("perceptron", "classification"): linear_model.Perceptron,
+        ("ransac", "regression"): linear_model.RANSACRegressor,
+        ("theil_sen", "regression"): linear_model.TheilSenRegressor,
+        ("kernel_ridge", "regression"): kernel_ridge.KernelRidge,
+        ("gaussian_process", "regression"): gaussian_process.GaussianProcessRegressor,
+        ("nu_svm", "regression"): svm.NuSVR,
+        ("nu_svm", "classification"): svm.NuSVC,
+        ("gradient_boosting_trees", "regression"): ensemble.GradientBoostingRegressor,
+        ("gradient_boosting_trees", "classification"): ensemble.GradientBoostingClassifier,
+        ("hist_gradient_boosting", "regression"): ensemble.HistGradientBoostingRegressor,
+        ("hist_gradient_boosting", "classification"): ensemble.HistGradientBoostingClassifier,
+        ("ada_boost", "regression"): ensemble.AdaBoostRegressor,
+        ("ada_boost", "classification"): ensemble.AdaBoostClassifier,
+        ("bagging", "regression"): ensemble.BaggingRegressor,
+        ("bagging", "classification"): ensemble.BaggingClassifier,
     }
     cls = table.get((algorithm, task))
     return (cls(**hp), None) if cls else (None, f"no scikit-learn estimator for {algorithm} / {task}")
