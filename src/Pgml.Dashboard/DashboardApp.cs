@@ -1,0 +1,62 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Npgsql;
+using Pgml.Dashboard.Data;
+using Pgml.Dashboard.Web;
+
+namespace Pgml.Dashboard;
+
+/// <summary>Builds the dashboard's web application; the tests call it too, to host the dashboard in-process.</summary>
+public static class DashboardApp
+{
+    /// <summary>Where the dashboard listens unless urls (ASPNETCORE_URLS, --urls) says otherwise: loopback only.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5055";
+
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            // the compiled pages and the embedded stylesheet are all it serves: no content root files are needed
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+            builder.WebHost.UseUrls(DefaultUrl);
+        // the error page logs what failed once; the middleware's own log of the same exception would repeat it
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware", LogLevel.None);
+        configure?.Invoke(builder);
+
+        builder.Services.Configure<DashboardOptions>(builder.Configuration.GetSection("Dashboard"));
+        builder.Services.AddSingleton(sp => CreateDataSource(builder.Configuration));
+        builder.Services.AddSingleton<Catalog>();
+        builder.Services.AddSingleton<SnapshotStatistics>();
+        builder.Services.AddSingleton<Deployer>();
+        builder.Services.AddSingleton<Predictor>();
+        builder.Services.AddSingleton<BenchReports>();
+        builder.Services.AddRazorPages(o => o.Conventions.ConfigureFilter(new Microsoft.AspNetCore.Mvc.AutoValidateAntiforgeryTokenAttribute()));
+
+        var app = builder.Build();
+        // Always the error page, never the developer page with its stack trace, whatever the environment.
+        app.UseExceptionHandler("/Error");
+        app.UseStatusCodePagesWithReExecute("/Error", "?status={0}");
+        app.Use(SecurityHeaders.Add);
+        app.MapGet("/site.css", Stylesheet.Serve);
+        app.MapGet("/benchmark/{name}", (string name, BenchReports reports) =>
+            reports.Chart(name) is byte[] png ? Results.File(png, "image/png") : Results.NotFound());
+        app.MapRazorPages();
+        return app;
+    }
+
+    private static NpgsqlDataSource CreateDataSource(IConfiguration configuration)
+    {
+        string? cs = configuration.GetConnectionString("Pgml");
+        if (string.IsNullOrWhiteSpace(cs))
+            throw new InvalidOperationException(
+                "no connection string: set ConnectionStrings:Pgml (e.g. --ConnectionStrings:Pgml=\"Host=/run/postgresql;Database=pgml;Username=me\" or the environment variable ConnectionStrings__Pgml)");
+        var b = new NpgsqlConnectionStringBuilder(cs);
+        if (string.IsNullOrEmpty(b.ApplicationName)) b.ApplicationName = "pgml-dashboard";
+        return NpgsqlDataSource.Create(b.ConnectionString);
+    }
+
+    /// <summary>The exception the error page explains (set by UseExceptionHandler).</summary>
+    public static Exception? ErrorOf(HttpContext context) => context.Features.Get<IExceptionHandlerFeature>()?.Error;
+}
