@@ -16,6 +16,8 @@ public static class DashboardApp
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = args,
+            // the pages are found in this assembly also when another program hosts it (the tests' in-process host)
+            ApplicationName = typeof(DashboardApp).Assembly.GetName().Name,
             // the compiled pages and the embedded stylesheet are all it serves: no content root files are needed
             ContentRootPath = AppContext.BaseDirectory,
         });
