@@ -6,7 +6,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$PGML_ROOT"
 echo "==> building the dashboard"
 dotnet build src/Pgml.Dashboard -c Release -nologo -v:q -clp:ErrorsOnly
-psql -X -q -c "CREATE EXTENSION IF NOT EXISTS pgml" >/dev/null
+psql -X -q -c "SET client_min_messages = warning; CREATE EXTENSION IF NOT EXISTS pgml" >/dev/null
 echo "==> dashboard on the private cluster (database $PGDATABASE, port $PGML_PORT); Ctrl-C stops it"
 exec dotnet src/Pgml.Dashboard/bin/Release/net10.0/Pgml.Dashboard.dll \
     "--ConnectionStrings:Pgml=Host=$PGHOST;Port=$PGML_PORT;Username=postgres;Database=$PGDATABASE" \

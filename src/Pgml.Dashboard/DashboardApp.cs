@@ -23,6 +23,10 @@ public static class DashboardApp
         });
         if (string.IsNullOrEmpty(builder.Configuration["urls"]))
             builder.WebHost.UseUrls(DefaultUrl);
+        // Listening on loopback only, answer only to loopback host names: a page elsewhere that rebinds its own DNS
+        // name to 127.0.0.1 gets 400, not the dashboard. AllowedHosts set explicitly wins.
+        if (string.IsNullOrEmpty(builder.Configuration["AllowedHosts"]) && OnlyLoopback(builder.Configuration["urls"]!))
+            builder.Configuration["AllowedHosts"] = LoopbackHosts;
         // the error page logs what failed once; the middleware's own log of the same exception would repeat it
         builder.Logging.AddFilter("Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware", LogLevel.None);
         configure?.Invoke(builder);
@@ -34,7 +38,8 @@ public static class DashboardApp
         builder.Services.AddSingleton<Deployer>();
         builder.Services.AddSingleton<Predictor>();
         builder.Services.AddSingleton<BenchReports>();
-        builder.Services.AddRazorPages(o => o.Conventions.ConfigureFilter(new Microsoft.AspNetCore.Mvc.AutoValidateAntiforgeryTokenAttribute()));
+        // Razor Pages checks the antiforgery token of every POST by default (the error page alone opts out)
+        builder.Services.AddRazorPages();
 
         var app = builder.Build();
         // Always the error page, never the developer page with its stack trace, whatever the environment.
@@ -58,6 +63,12 @@ public static class DashboardApp
         if (string.IsNullOrEmpty(b.ApplicationName)) b.ApplicationName = "pgml-dashboard";
         return NpgsqlDataSource.Create(b.ConnectionString);
     }
+
+    public const string LoopbackHosts = "127.0.0.1;localhost;[::1]";
+
+    private static bool OnlyLoopback(string urls) =>
+        urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).All(u =>
+            Uri.TryCreate(u, UriKind.Absolute, out var uri) && uri.Host is "127.0.0.1" or "localhost" or "[::1]");
 
     /// <summary>The exception the error page explains (set by UseExceptionHandler).</summary>
     public static Exception? ErrorOf(HttpContext context) => context.Features.Get<IExceptionHandlerFeature>()?.Error;

@@ -87,6 +87,7 @@ public sealed class ActionsTests(DashboardFixture f)
         var response = await page.APIRequest.PostAsync($"{f.Dashboard.Url}/projects/{project}?handler=Strategy",
             new() { Form = page.APIRequest.CreateFormData().Set("strategy", "rollback") });
         Assert.Equal(400, response.Status);
+        Assert.Contains("The form was not accepted", await response.TextAsync());
         Assert.Equal(before, Latest(project));
     }
 

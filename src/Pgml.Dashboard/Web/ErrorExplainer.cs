@@ -13,10 +13,14 @@ public static class ErrorExplainer
     {
         switch (e)
         {
+            case null when status == 404:
+                return new(404, "Not found", "There is no page at this address.", "Start from the overview.");
+            case null when status == 400:
+                // Razor Pages answers 400 to a POST whose antiforgery token is missing or not this browser's
+                return new(400, "Bad request", "The form was not accepted: it did not come from this dashboard's page, or the page is too old.",
+                    "Reload the page and submit the form again.");
             case null:
-                return status == 404
-                    ? new(404, "Not found", "There is no page at this address.", "Start from the overview.")
-                    : new(status ?? 500, "Error", $"The request ended with HTTP status {status}.", null);
+                return new(status ?? 500, "Error", $"The request ended with HTTP status {status}.", null);
             case NotFoundException nf:
                 return new(404, "Not found", nf.Message, "Start from the overview: it lists every project this role may see.");
             case PostgresException pe:
