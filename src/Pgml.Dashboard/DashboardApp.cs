@@ -37,6 +37,7 @@ public static class DashboardApp
         builder.Services.AddSingleton<SnapshotStatistics>();
         builder.Services.AddSingleton<Deployer>();
         builder.Services.AddSingleton<Predictor>();
+        builder.Services.AddSingleton<RowLookup>();
         builder.Services.AddSingleton<BenchReports>();
         // Razor Pages checks the antiforgery token of every POST by default (the error page alone opts out)
         builder.Services.AddRazorPages();

@@ -7,7 +7,7 @@ namespace Pgml.Dashboard.Tests;
 /// <summary>
 /// One throwaway cluster with a few trained projects, one dashboard on it, and one Chromium for the whole run.
 /// Projects: Iris (classification: xgboost, then linear), Diabetes (regression: linear, then a searched xgboost),
-/// Houses (regression with a text feature and preprocessing), Steer (three models the deploy tests move between),
+/// Houses (regression with a text feature and preprocessing; every price distinct, so a price picks one row), Steer (three models the deploy tests move between),
 /// and a project whose name is markup (the encoding test).
 /// </summary>
 public sealed class DashboardFixture : IAsyncLifetime
@@ -36,7 +36,7 @@ public sealed class DashboardFixture : IAsyncLifetime
                     search_params => '{"max_depth": [2, 3], "n_estimators": [5, 10]}', search_args => '{"cv": 2}');
                 CREATE TABLE houses (city TEXT, area REAL, rooms INT, price REAL);
                 INSERT INTO houses SELECT (ARRAY['Paris', 'Lyon', 'Nice', NULL])[1 + i % 4], 30 + (i * 7) % 120, 1 + i % 5,
-                    1000 + 25 * ((i * 7) % 120) + 300 * (i % 5) + 500 * (i % 4) FROM generate_series(1, 200) i;
+                    1000 + 25 * ((i * 7) % 120) + 300 * (i % 5) + 500 * (i % 4) + i * 0.25 FROM generate_series(1, 200) i;
                 SELECT * FROM pgml.train('Houses', 'regression', 'houses', 'price', algorithm => 'xgboost',
                     hyperparams => '{"n_estimators": 20}', preprocess => '{"city": {"encode": "one_hot"}, "area": {"impute": "mean", "scale": "standard"}}');
                 SELECT * FROM pgml.train('Steer', 'regression', 'pgml.diabetes', 'target', algorithm => 'linear');

@@ -57,6 +57,41 @@ public sealed class TryItTests(DashboardFixture f)
     }
 
     [Fact]
+    public async Task TheFormFillsFromARowPickedByAColumnValue()
+    {
+        using var c = f.Cluster.Open();
+        string price, city, area, rooms;
+        using (var cmd = new NpgsqlCommand("SELECT price::text, city, area::text, rooms::text FROM houses WHERE city IS NOT NULL ORDER BY price OFFSET 17 LIMIT 1", c))
+        using (var r = cmd.ExecuteReader())
+        {
+            r.Read();
+            (price, city, area, rooms) = (r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3));
+        }
+        var page = await f.NewPageAsync();
+        await page.GoAsync($"{f.Dashboard.Url}/projects/{ProjectId("Houses")}/try");
+        await page.Locator("#key-column").SelectOptionAsync("price");
+        await page.Locator("#key").FillAsync(price);
+        await page.Locator("#fill-button").ClickAsync();
+        await page.Locator("#fill-message").WaitForAsync();
+        Assert.Contains($"where price = {price}", await page.TextAsync("#fill-message"));
+        Assert.Equal(city, await page.Locator("#f0").InputValueAsync());
+        Assert.Equal(area, await page.Locator("#f1").InputValueAsync());
+        Assert.Equal(rooms, await page.Locator("#f2").InputValueAsync());
+        await page.Locator("#predict-button").ClickAsync();
+        await page.Locator("#prediction").WaitForAsync();
+        float expected = PgCluster.Scalar<float>(c, "SELECT pgml.predict('Houses', (city, area, rooms)) FROM houses WHERE price::text = $1", price);
+        Assert.Equal(expected, float.Parse(await page.TextAsync("#prediction"), CultureInfo.InvariantCulture));
+
+        // a value no row has says so, and leaves the form empty
+        await page.Locator("#key-column").SelectOptionAsync("price");
+        await page.Locator("#key").FillAsync("-1");
+        await page.Locator("#fill-button").ClickAsync();
+        await page.WaitForURLAsync("**key=-1");
+        Assert.Equal("no row of public.houses has price = -1", await page.TextAsync("#fill-message"));
+        Assert.Equal("", await page.Locator("#f0").InputValueAsync());
+    }
+
+    [Fact]
     public async Task ANonNumberIsRefusedBesideTheForm()
     {
         var page = await f.NewPageAsync();

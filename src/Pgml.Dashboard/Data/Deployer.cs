@@ -58,7 +58,9 @@ public sealed class Deployer(NpgsqlDataSource db, Catalog catalog, IOptions<Dash
             await r.ReadAsync(ct);
             return $"deployed: project {r.GetString(0)}, strategy {r.GetString(1)}, algorithm {r.GetString(2)}";
         }
-        catch (PostgresException e) when (e.SqlState is "P0002" or "42501" or "22023" or "42704")
+        // (codes named by Npgsql's table: the repository keeps literal SQLSTATEs out of src/, SqlStateTableTests)
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.NoDataFound or PostgresErrorCodes.InsufficientPrivilege
+                                              or PostgresErrorCodes.InvalidParameterValue or PostgresErrorCodes.UndefinedObject)
         {
             // pgml's own refusals (no model qualifies for a rollback, permission denied): shown on the page
             throw new DeployRefusedException(e.MessageText + (e.Hint is null ? "" : $" ({e.Hint})"));

@@ -27,25 +27,10 @@ public sealed class SnapshotStatistics(NpgsqlDataSource db)
     public async Task<SnapshotStatisticsResult?> ComputeAsync(Snapshot snapshot, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
-        uint? oid = await RelationAsync(conn, snapshot, ct);
+        uint? oid = await Relations.FindAsync(conn, snapshot, ct);
         if (oid is null) return null;
-        string relation;
-        await using (var cmd = new NpgsqlCommand("SELECT $1::oid::regclass::text", conn))
-        {
-            cmd.Parameters.Add(new NpgsqlParameter<uint> { TypedValue = oid.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Oid });
-            relation = (string)(await cmd.ExecuteScalarAsync(ct))!;
-        }
-        var present = new Dictionary<string, Col>(StringComparer.Ordinal);
-        await using (var cmd = new NpgsqlCommand("""
-            SELECT a.attname::text, quote_ident(a.attname), format_type(a.atttypid, a.atttypmod), t.typcategory::text
-            FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
-            WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum
-            """, conn))
-        {
-            cmd.Parameters.Add(new NpgsqlParameter<uint> { TypedValue = oid.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Oid });
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct)) present[r.GetString(0)] = new Col(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3)[0]);
-        }
+        var (relation, described) = await Relations.DescribeAsync(conn, oid.Value, ct);
+        var present = described.ToDictionary(c => c.Name, c => new Col(c.Name, c.Quoted, c.Type, c.Category), StringComparer.Ordinal);
         // the snapshot's columns in its order; a relation without recorded columns shows all of its own
         var wanted = snapshot.Columns.Count > 0
             ? snapshot.Columns.OrderBy(c => c.Position).Select(c => (c.Name, c.Label)).ToList()
@@ -139,23 +124,5 @@ public sealed class SnapshotStatistics(NpgsqlDataSource db)
         var list = new List<(string, long)>();
         while (await r.ReadAsync(ct)) list.Add((r.GetString(0), r.GetInt64(1)));
         return list;
-    }
-
-    /// <summary>The relation to read: the materialized copy, else relation_name (schema.name as pgml records it,
-    /// also when the name is not an identifier, e.g. pgml.jdxcosta/diamonds); null when it no longer exists.</summary>
-    private static async Task<uint?> RelationAsync(NpgsqlConnection conn, Snapshot s, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand("""
-            SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE (n.nspname, c.relname) IN (('pgml', 'snapshot_' || $1::text)) AND $3
-            UNION ALL
-            SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE n.nspname = split_part($2, '.', 1) AND c.relname = substr($2, length(split_part($2, '.', 1)) + 2)
-            LIMIT 1
-            """, conn);
-        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = s.Id });
-        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = s.RelationName });
-        cmd.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = s.Materialized });
-        return await cmd.ExecuteScalarAsync(ct) is uint o ? o : null;
     }
 }

@@ -43,10 +43,10 @@ public static class ErrorExplainer
         return e.SqlState switch
         {
             // the catalog is missing: no schema pgml, no table or function of it
-            "3F000" or "42P01" or "42883" => new(503, "pgml is not installed in this database", msg,
+            PostgresErrorCodes.InvalidSchemaName or PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.UndefinedFunction => new(503, "pgml is not installed in this database", msg,
                 "Run CREATE EXTENSION pgml in this database, or point ConnectionStrings:Pgml at a database that has it."),
-            "3D000" => new(503, "The database does not exist", msg, "Check the Database of ConnectionStrings:Pgml."),
-            "42501" => new(403, "Permission denied", msg, "Connect as a role that may read pgml's catalog, or ask the project's owner for a grant."),
+            PostgresErrorCodes.InvalidCatalogName => new(503, "The database does not exist", msg, "Check the Database of ConnectionStrings:Pgml."),
+            PostgresErrorCodes.InsufficientPrivilege => new(403, "Permission denied", msg, "Connect as a role that may read pgml's catalog, or ask the project's owner for a grant."),
             var s when s.StartsWith("28", StringComparison.Ordinal) => new(403, "The database refused the role", msg,
                 "Check the Username and Password of ConnectionStrings:Pgml."),
             var s when s.StartsWith("08", StringComparison.Ordinal) || s.StartsWith("57P", StringComparison.Ordinal) =>
