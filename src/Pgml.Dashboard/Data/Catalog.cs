@@ -46,7 +46,7 @@ public sealed class Catalog(NpgsqlDataSource db)
 
     public async Task<Project> ProjectAsync(long id, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("SELECT id, name, task::text, created_at, owner::text FROM pgml.projects WHERE id = $1");
+        await using var cmd = db.CreateCommand("SELECT id, name, task::text, created_at, coalesce(to_jsonb(p)->>'owner', '') FROM pgml.projects p WHERE id = $1");
         cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) throw new NotFoundException($"project {id} does not exist (or this role may not see it)");
@@ -92,12 +92,22 @@ public sealed class Catalog(NpgsqlDataSource db)
         return list;
     }
 
-    /// <summary>Whether the connected role may deploy the project's models (pgml 0.3.0's per-project privileges).</summary>
+    /// <summary>Whether the connected role may deploy the project's models: pgml 0.3.0's per-project privilege, or, in
+    /// a database whose pgml is older (0.1.0, 0.2.0: no owners, no pgml.has_project_privilege), whether the role may
+    /// write pgml.deployments at all.</summary>
     public async Task<bool> MayDeployAsync(string projectName, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("SELECT pgml.has_project_privilege($1, 'deploy')");
-        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = projectName });
-        return await cmd.ExecuteScalarAsync(ct) is true;
+        try
+        {
+            await using var cmd = db.CreateCommand("SELECT pgml.has_project_privilege($1, 'deploy')");
+            cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = projectName });
+            return await cmd.ExecuteScalarAsync(ct) is true;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedFunction)
+        {
+            await using var cmd = db.CreateCommand("SELECT has_table_privilege('pgml.deployments', 'INSERT')");
+            return await cmd.ExecuteScalarAsync(ct) is true;
+        }
     }
 
     public async Task<ModelDetail> ModelAsync(long id, CancellationToken ct)

@@ -15,7 +15,7 @@ public sealed class Deployer(NpgsqlDataSource db, Catalog catalog, IOptions<Dash
     {
         if (options.Value.ReadOnly) return "the dashboard runs read-only (Dashboard:ReadOnly = true)";
         if (!await catalog.MayDeployAsync(project.Name, ct))
-            return "this role may not deploy the project (pgml.has_project_privilege(project, 'deploy') is false)";
+            return "this role may not deploy the project (pgml.has_project_privilege(project, 'deploy') is false, or, before pgml 0.3.0, it may not insert into pgml.deployments)";
         return null;
     }
 
