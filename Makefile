@@ -5,7 +5,7 @@ ENGINE_SO := $(PUBLISH)/pgml_engine.so
 CLUSTER := scripts/cluster.sh
 
 .PHONY: all deps build engine shim install cluster demo test test-engine test-integration installcheck \
-        stop remove-cluster uninstall clean bench-predict bench bench-quick
+        stop remove-cluster uninstall clean bench-predict bench bench-quick dashboard bench-dashboard
 
 all: build
 
@@ -43,6 +43,14 @@ test-integration: cluster
 
 installcheck: cluster
 	@source scripts/env.sh && $(MAKE) -C extension installcheck PGHOST=$$PGHOST PGPORT=$$PGPORT PGUSER=postgres
+
+# The web dashboard (src/Pgml.Dashboard) against the private cluster, on http://127.0.0.1:5055 (README: Dashboard).
+dashboard: cluster
+	@scripts/dashboard.sh
+
+# Page timings of the dashboard with 1,000 models in one project (a benchmark: figures, no assertion).
+bench-dashboard: cluster
+	@scripts/bench-dashboard.sh
 
 bench-predict: deps
 	@dotnet run -c Release --project bench/Pgml.Bench -- --filter '*'

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs what pgml needs from Debian 12 (only what is missing), plus any packages named as arguments (the
-# benchmark's list comes from bench/deps.sh). Needs root (or sudo).
+# benchmark's list comes from bench/deps.sh). Needs root (or sudo). chromium and a font are for the dashboard's
+# browser tests (tests/Pgml.Dashboard.Tests: Playwright drives the system Chromium, it downloads no browser) and for
+# the charts ScottPlot draws.
 set -euo pipefail
 packages=(postgresql-15 postgresql-server-dev-15 libxgboost0 libxgboost-dev clang zlib1g-dev make gcc
-          libgomp1 python3-xgboost python3-numpy python3-sklearn "$@")
+          libgomp1 python3-xgboost python3-numpy python3-sklearn chromium fonts-dejavu-core "$@")
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

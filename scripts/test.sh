@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test: the engine's unit tests (no database), the integration tests (Npgsql against a cluster their
-# fixture creates), and the pg_regress suite against the private cluster (make test starts it). Prints one summary:
+# fixture creates), the dashboard's browser tests (Chromium driven by Playwright, against a cluster of their own), and the pg_regress suite against the private cluster (make test starts it). Prints one summary:
 # "tests: N passed, N failed, N skipped", where passed counts only tests that ran (an opt-in test, e.g. a benchmark
 # whose environment variable is unset, is reported by xunit as skipped and counted there).
 set -uo pipefail
@@ -27,6 +27,7 @@ run_dotnet() {
 
 run_dotnet tests/Pgml.Engine.Tests
 run_dotnet tests/Pgml.IntegrationTests
+run_dotnet tests/Pgml.Dashboard.Tests
 
 echo "==> pg_regress (extension/test)"
 log=$(mktemp)
