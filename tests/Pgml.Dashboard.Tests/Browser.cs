@@ -22,10 +22,17 @@ public static class Browser
 
     public static string Normalize(string s) => Regex.Replace(s, @"\s+", " ").Trim();
 
-    /// <summary>A full-page screenshot for the README, written into docs/ of the checkout.</summary>
+    /// <summary>
+    /// A full-page screenshot. Into docs/images of the checkout (the README's pictures) when PGML_DASHBOARD_SCREENSHOTS
+    /// is 1, else into a temporary folder: every run takes it (and checks it is not empty), but only a run that asks
+    /// rewrites the committed pictures, whose bytes change with every run (they show time stamps).
+    /// </summary>
     public static async Task ScreenshotAsync(this IPage page, string name)
     {
-        string path = Path.Combine(RepositoryRoot(), "docs", "images", $"dashboard-{name}.png");
+        string folder = Environment.GetEnvironmentVariable("PGML_DASHBOARD_SCREENSHOTS") == "1"
+            ? Path.Combine(RepositoryRoot(), "docs", "images")
+            : Path.Combine(Path.GetTempPath(), $"pgml-dashboard-screenshots-{Environment.ProcessId}");
+        string path = Path.Combine(folder, $"dashboard-{name}.png");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
         Assert.True(new FileInfo(path).Length > 1000, $"the screenshot {path} is empty");
