@@ -29,7 +29,7 @@ internal static unsafe class AffinityPropagationCore
             a = Alloc(nn);
             var meter = new WorkMeter(check);
             Similarities(rows, s, meter);
-            double pref = preference ?? Median(s, r, nn, check);
+            double pref = preference ?? Median(s, r, nn, meter);
             if (n == 1 || AllOffDiagonalEqual(s, n))
                 // scikit-learn's degenerate case (it warns): every row its own exemplar when the preference is at least the
                 // common similarity, else the first row alone
@@ -78,17 +78,45 @@ internal static unsafe class AffinityPropagationCore
     }
 
     /// <summary>numpy's median of all n^2 similarities (the zero diagonal included, as scikit-learn takes it): the mean
-    /// of the two middle values when the count is even. Sorts a copy in <paramref name="scratch"/>.</summary>
-    private static double Median(double* s, double* scratch, long nn, Action check)
+    /// of the two middle values when the count is even. A quickselect on a copy in <paramref name="scratch"/>, not a
+    /// sort: linear on average, and its partition passes count towards the interrupt checks (a sort of 10^8 values
+    /// would run seconds without one).</summary>
+    private static double Median(double* s, double* scratch, long nn, WorkMeter meter)
     {
         Buffer.MemoryCopy(s, scratch, nn * sizeof(double), nn * sizeof(double));
-        check();
-        // n <= MaxRows keeps n^2 below int.MaxValue, so one span holds the whole matrix
-        var span = new Span<double>(scratch, checked((int)nn));
-        span.Sort();
-        check();
         long mid = nn / 2;
-        return nn % 2 == 1 ? span[(int)mid] : (span[(int)mid - 1] + span[(int)mid]) / 2;
+        double upper = Select(scratch, nn, mid, meter);
+        if (nn % 2 == 1) return upper;
+        // after the selection every value left of mid is at most the selected one: the lower middle is their maximum
+        double lower = double.NegativeInfinity;
+        for (long i = 0; i < mid; i++) lower = Math.Max(lower, scratch[i]);
+        meter.Add(mid);
+        return (lower + upper) / 2;
+    }
+
+    /// <summary>The k-th smallest of v[0..n) (0-based), rearranging v: quickselect with a median-of-three pivot and a
+    /// three-way partition, so the many equal values (the diagonal's zeros, duplicate rows) cost one pass.</summary>
+    private static double Select(double* v, long n, long k, WorkMeter meter)
+    {
+        long lo = 0, hi = n - 1;
+        while (hi > lo)
+        {
+            double x = v[lo], y = v[lo + (hi - lo) / 2], z = v[hi];
+            double pivot = Math.Max(Math.Min(x, y), Math.Min(Math.Max(x, y), z));
+            long lt = lo, i = lo, gt = hi;
+            while (i <= gt)
+            {
+                double value = v[i];
+                if (value < pivot) { v[i] = v[lt]; v[lt] = value; lt++; i++; }
+                else if (value > pivot) { v[i] = v[gt]; v[gt] = value; gt--; }
+                else i++;
+            }
+            meter.Add(hi - lo + 1);
+            if (k < lt) hi = lt - 1;
+            else if (k > gt) lo = gt + 1;
+            else return pivot;
+        }
+        return v[lo];
     }
 
     private static bool AllOffDiagonalEqual(double* s, int n)
