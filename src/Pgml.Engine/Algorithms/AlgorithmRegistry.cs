@@ -18,6 +18,7 @@ public static class AlgorithmRegistry
         new Clustering.KMeansAlgorithm(),
         new Clustering.MiniBatchKMeansAlgorithm(),
         new Clustering.AffinityPropagationAlgorithm(),
+        new Clustering.MeanShiftAlgorithm(),
         new Decomposition.PcaAlgorithm(),
         new Svm.SvmAlgorithm(), new Svm.NuSvmAlgorithm(),
         new Gaussian.GaussianProcessAlgorithm(),

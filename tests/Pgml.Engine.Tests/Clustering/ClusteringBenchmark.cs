@@ -16,6 +16,7 @@ public sealed class ClusteringBenchmark(ITestOutputHelper output)
 {
     [OptInTheory("PGML_CLUSTERING_BENCH", "clustering training time on the digits")]
     [InlineData("affinity_propagation", "{}")]
+    [InlineData("mean_shift", "{}")]
     public void Digits(string algorithm, string hyperparams)
     {
         var bytes = File.ReadAllBytes("/tmp/pgml-digits.x.f32");

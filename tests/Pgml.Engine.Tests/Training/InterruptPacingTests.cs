@@ -71,6 +71,8 @@ public sealed unsafe class InterruptPacingTests(ITestOutputHelper output)
         { "mini_batch_kmeans", "clustering", """{"n_clusters": 500, "batch_size": 20000, "max_iter": 100000, "tol": 0, "max_no_improvement": 1000000}""" },
         // rows x rows per message pass, and a median of 3.6·10^7 similarities before the first
         { "affinity_propagation", "clustering square", """{"max_iter": 100000, "convergence_iter": 100000}""" },
+        // every seed's shift scans rows x features, after a bandwidth estimate of rows² x features
+        { "mean_shift", "clustering square", "{}" },
         { "pca", "decomposition wide", """{"n_components": 1000}""" },
     };
 
