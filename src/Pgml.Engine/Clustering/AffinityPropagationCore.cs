@@ -86,38 +86,13 @@ internal static unsafe class AffinityPropagationCore
     {
         Buffer.MemoryCopy(s, scratch, nn * sizeof(double), nn * sizeof(double));
         long mid = nn / 2;
-        double upper = Select(scratch, nn, mid, meter);
+        double upper = QuickSelect.Select(scratch, nn, mid, meter);
         if (nn % 2 == 1) return upper;
         // after the selection every value left of mid is at most the selected one: the lower middle is their maximum
         double lower = double.NegativeInfinity;
         for (long i = 0; i < mid; i++) lower = Math.Max(lower, scratch[i]);
         meter.Add(mid);
         return (lower + upper) / 2;
-    }
-
-    /// <summary>The k-th smallest of v[0..n) (0-based), rearranging v: quickselect with a median-of-three pivot and a
-    /// three-way partition, so the many equal values (the diagonal's zeros, duplicate rows) cost one pass.</summary>
-    private static double Select(double* v, long n, long k, WorkMeter meter)
-    {
-        long lo = 0, hi = n - 1;
-        while (hi > lo)
-        {
-            double x = v[lo], y = v[lo + (hi - lo) / 2], z = v[hi];
-            double pivot = Math.Max(Math.Min(x, y), Math.Min(Math.Max(x, y), z));
-            long lt = lo, i = lo, gt = hi;
-            while (i <= gt)
-            {
-                double value = v[i];
-                if (value < pivot) { v[i] = v[lt]; v[lt] = value; lt++; i++; }
-                else if (value > pivot) { v[i] = v[gt]; v[gt] = value; gt--; }
-                else i++;
-            }
-            meter.Add(hi - lo + 1);
-            if (k < lt) hi = lt - 1;
-            else if (k > gt) lo = gt + 1;
-            else return pivot;
-        }
-        return v[lo];
     }
 
     private static bool AllOffDiagonalEqual(double* s, int n)

@@ -23,7 +23,7 @@ internal static unsafe class MeanShiftCore
             float* xi = rows.Row(i);
             for (int j = 0; j < n; j++) distances[j] = SquaredDistance(xi, rows.Row(j), d);
             meter.Add((long)n * d);
-            total += Math.Sqrt(KthSmallest(distances, k - 1));
+            fixed (double* p = distances) total += Math.Sqrt(QuickSelect.Select(p, n, k - 1, meter));
         }
         return total / n;
     }
@@ -149,29 +149,6 @@ internal static unsafe class MeanShiftCore
             s += diff * diff;
         }
         return s;
-    }
-
-    /// <summary>The k-th smallest value (0-based), rearranging the array (quickselect, three-way partition).</summary>
-    private static double KthSmallest(double[] v, int k)
-    {
-        int lo = 0, hi = v.Length - 1;
-        while (hi > lo)
-        {
-            double x = v[lo], y = v[lo + (hi - lo) / 2], z = v[hi];
-            double pivot = Math.Max(Math.Min(x, y), Math.Min(Math.Max(x, y), z));
-            int lt = lo, i = lo, gt = hi;
-            while (i <= gt)
-            {
-                double value = v[i];
-                if (value < pivot) { v[i] = v[lt]; v[lt] = value; lt++; i++; }
-                else if (value > pivot) { v[i] = v[gt]; v[gt] = value; gt--; }
-                else i++;
-            }
-            if (k < lt) hi = lt - 1;
-            else if (k > gt) lo = gt + 1;
-            else return pivot;
-        }
-        return v[lo];
     }
 
     /// <summary>A point as a dictionary key (scikit-learn keys its cells and modes by the tuple of coordinates), ordered
