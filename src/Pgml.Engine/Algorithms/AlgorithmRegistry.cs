@@ -17,6 +17,8 @@ public static class AlgorithmRegistry
         new Neighbors.KnnAlgorithm(),
         new Clustering.KMeansAlgorithm(),
         new Clustering.MiniBatchKMeansAlgorithm(),
+        new Clustering.AffinityPropagationAlgorithm(),
+        new Clustering.MeanShiftAlgorithm(),
         new Decomposition.PcaAlgorithm(),
         new Svm.SvmAlgorithm(), new Svm.NuSvmAlgorithm(),
         new Gaussian.GaussianProcessAlgorithm(),

@@ -69,6 +69,10 @@ public sealed unsafe class InterruptPacingTests(ITestOutputHelper output)
         { "kmeans", "clustering", """{"n_clusters": 500, "n_init": 100, "max_iter": 100000, "tol": 0}""" },
         // 16 steps of batch x clusters x features between checks before
         { "mini_batch_kmeans", "clustering", """{"n_clusters": 500, "batch_size": 20000, "max_iter": 100000, "tol": 0, "max_no_improvement": 1000000}""" },
+        // rows x rows per message pass, and a median of 3.6·10^7 similarities before the first
+        { "affinity_propagation", "clustering square", """{"max_iter": 100000, "convergence_iter": 100000}""" },
+        // every seed's shift scans rows x features, after a bandwidth estimate of rows² x features
+        { "mean_shift", "clustering square", "{}" },
         { "pca", "decomposition wide", """{"n_components": 1000}""" },
     };
 
@@ -111,6 +115,7 @@ public sealed unsafe class InterruptPacingTests(ITestOutputHelper output)
         "classification" => SyntheticData.Classification(40_000, 32, classes: 10, seed: 3),
         "classification wide" => SyntheticData.Classification(20_000, 200, classes: 20, seed: 4),
         "clustering" => SyntheticData.Unlabeled(40_000, 32, centres: 10, seed: 5, TaskKind.Clustering),
+        "clustering square" => SyntheticData.Unlabeled(6_000, 32, centres: 10, seed: 5, TaskKind.Clustering, train: 6_000),
         "decomposition wide" => SyntheticData.Unlabeled(5_000, 1_000, centres: 10, seed: 6, TaskKind.Decomposition, train: 5_000),
         _ => throw new ArgumentException(name),
     };

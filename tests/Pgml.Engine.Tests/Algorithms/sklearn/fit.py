@@ -28,6 +28,9 @@ def main():
         if output == "silhouette":
             from sklearn.metrics import silhouette_score
             value = silhouette_score(X_test, estimator.predict(X_test))
+        elif output == "estimate_bandwidth":
+            from sklearn.cluster import estimate_bandwidth
+            value = estimate_bandwidth(X_train)
         elif output in ("predict", "predict_proba", "decision_function", "transform"):
             value = getattr(estimator, output)(X_test)
         else:
