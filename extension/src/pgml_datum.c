@@ -287,3 +287,26 @@ pgml_row_input(PgmlRowBuffers *buffers, HeapTupleHeader row, PgmlInput *input, M
 	}
 	input->values = buffers->row_values;
 }
+
+/*
+ * An uninitialised one-dimensional float4[] or float8[] of n elements, for the engine's results to be written into
+ * (ARR_DATA_PTR): one allocation and no per-element Datum, unlike construct_array.
+ */
+ArrayType *
+pgml_new_float_array(Oid elem, int n)
+{
+	int			width = elem == FLOAT4OID ? sizeof(float4) : sizeof(float8);
+	Size		bytes = ARR_OVERHEAD_NONULLS(1) + (Size) width * n;
+	ArrayType  *result;
+
+	if (n == 0)
+		return construct_empty_array(elem);
+	result = (ArrayType *) palloc(bytes);
+	SET_VARSIZE(result, bytes);
+	result->ndim = 1;
+	result->dataoffset = 0;
+	result->elemtype = elem;
+	ARR_DIMS(result)[0] = n;
+	ARR_LBOUND(result)[0] = 1;
+	return result;
+}

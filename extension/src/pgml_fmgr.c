@@ -193,11 +193,10 @@ predict_call(FunctionCallInfo fcinfo, int32_t mode, const float **out, int32_t *
 static Datum
 float_array(const float *values, int n)
 {
-	Datum	   *datums = palloc(sizeof(Datum) * Max(n, 1));
+	ArrayType  *result = pgml_new_float_array(FLOAT4OID, n);
 
-	for (int i = 0; i < n; i++)
-		datums[i] = Float4GetDatum(values[i]);
-	return PointerGetDatum(construct_array(datums, n, FLOAT4OID, sizeof(float4), true, TYPALIGN_INT));
+	memcpy(ARR_DATA_PTR(result), values, sizeof(float4) * n);
+	return PointerGetDatum(result);
 }
 
 /* pgml.predict(...) -> real */

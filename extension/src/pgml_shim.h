@@ -165,6 +165,7 @@ extern float pgml_datum_to_float(const PgmlNumberType *number, Datum d, bool isn
 extern void pgml_text_value(Datum d, Oid base_type, const char **data, int32_t *length);
 extern void pgml_array_to_floats(ArrayType *arr, float *out, int width, const char *column);
 extern void pgml_array_input(ArrayType *arr, int32_t elem_type, PgmlInput *input);
+extern ArrayType *pgml_new_float_array(Oid elem, int n);
 
 /* a row's attributes decoded for predict, with buffers kept per call site for the row type seen last */
 typedef struct PgmlRowBuffers

@@ -48,6 +48,7 @@ typedef struct VectorSite
 	bool		gives_number;
 	bool		aggregate_step;
 	bool		scalar_argument;	/* the second argument is a number (a * 2), not a vector */
+	Oid			scalar_type;	/* its type: FLOAT4OID, FLOAT8OID or NUMERICOID */
 	Oid			input_elem;		/* FLOAT4OID, FLOAT8OID or NUMERICOID */
 	Oid			result_elem;	/* FLOAT4OID or FLOAT8OID */
 } VectorSite;
@@ -75,6 +76,7 @@ vector_site(FunctionCallInfo fcinfo)
 		site->input_elem = get_element_type(get_fn_expr_argtype(fcinfo->flinfo, 0));
 		second = PG_NARGS() > 1 ? get_fn_expr_argtype(fcinfo->flinfo, 1) : InvalidOid;
 		site->scalar_argument = f->op < OP_ADD && OidIsValid(second) && !OidIsValid(get_element_type(second));
+		site->scalar_type = site->scalar_argument ? second : InvalidOid;
 		if (f->op < OP_ADD && !site->scalar_argument)
 			site->op += OP_ADD - OP_ADD_SCALAR;
 		if (site->input_elem != FLOAT4OID && site->input_elem != FLOAT8OID && site->input_elem != NUMERICOID)
@@ -108,34 +110,12 @@ vector_input(const VectorSite *site, ArrayType *arr, const char *argument, PgmlV
 	v->data = input.data;
 }
 
-/* An uninitialised one-dimensional array of n elements for the engine to fill. */
-static ArrayType *
-new_vector(Oid elem, int n)
-{
-	int			width = elem == FLOAT4OID ? sizeof(float4) : sizeof(float8);
-	Size		bytes = ARR_OVERHEAD_NONULLS(1) + (Size) width * n;
-	ArrayType  *result;
-
-	if (n == 0)
-		return construct_empty_array(elem);
-	result = (ArrayType *) palloc(bytes);
-	SET_VARSIZE(result, bytes);
-	result->ndim = 1;
-	result->dataoffset = 0;
-	result->elemtype = elem;
-	ARR_DIMS(result)[0] = n;
-	ARR_LBOUND(result)[0] = 1;
-	return result;
-}
-
 static double
 scalar_argument(const VectorSite *site, FunctionCallInfo fcinfo)
 {
-	Oid			type = get_fn_expr_argtype(fcinfo->flinfo, 1);
-
-	if (type == FLOAT4OID)
+	if (site->scalar_type == FLOAT4OID)
 		return PG_GETARG_FLOAT4(1);
-	if (type == FLOAT8OID)
+	if (site->scalar_type == FLOAT8OID)
 		return PG_GETARG_FLOAT8(1);
 	return DatumGetFloat8(DirectFunctionCall1(numeric_float8, PG_GETARG_DATUM(1)));
 }
@@ -183,7 +163,7 @@ pgml_vector(PG_FUNCTION_ARGS)
 		}
 	}
 	if (!site->gives_number)
-		result = new_vector(site->result_elem, first ? first->n : second->n);
+		result = pgml_new_float_array(site->result_elem, first ? first->n : second->n);
 	frame = pgml_begin_call("vector", false, true);
 	rc = cs_vector(site->op, first, second, scalar, result ? ARR_DATA_PTR(result) : NULL, &number);
 	pgml_finish_call(rc, &frame);
