@@ -44,29 +44,34 @@ public static class AlgorithmRegistry
     public static IReadOnlyList<string> NamesFor(TaskKind task) =>
         All.Where(a => a.Tasks.Contains(task)).Select(a => a.Name).ToArray();
 
-    /// <summary>PostgresML's clustering names whose scikit-learn class has no predict, with why: a model of them could not
-    /// assign a new row, which is what pgml.predict does (PostgresML refuses them as well).</summary>
-    private static readonly Dictionary<string, string> WithoutPredict = new()
+    /// <summary>
+    /// PostgresML's names that pgml refuses for good, with why and what to use instead: the clustering classes that have
+    /// no predict in scikit-learn (a model of them could not assign a new row, which is what pgml.predict does;
+    /// PostgresML refuses them as well), and catboost, which no package registry pgml is built from ships.
+    /// </summary>
+    private static readonly Dictionary<string, (string Why, string Instead)> Refused = new()
     {
-        ["dbscan"] = "scikit-learn's DBSCAN has no predict: it labels only the rows it was fitted on",
-        ["optics"] = "scikit-learn's OPTICS has no predict: it labels only the rows it was fitted on",
-        ["spectral"] = "scikit-learn's SpectralClustering has no predict: it labels only the rows it was fitted on",
-        ["spectral_bi"] = "scikit-learn's SpectralBiclustering has no predict: it groups the fitted rows and columns together",
-        ["spectral_co"] = "scikit-learn's SpectralCoclustering has no predict: it groups the fitted rows and columns together",
-        ["feature_agglomeration"] = "scikit-learn's FeatureAgglomeration has no predict: it clusters the features, not the rows",
+        ["dbscan"] = NoPredict("dbscan", "scikit-learn's DBSCAN has no predict: it labels only the rows it was fitted on"),
+        ["optics"] = NoPredict("optics", "scikit-learn's OPTICS has no predict: it labels only the rows it was fitted on"),
+        ["spectral"] = NoPredict("spectral", "scikit-learn's SpectralClustering has no predict: it labels only the rows it was fitted on"),
+        ["spectral_bi"] = NoPredict("spectral_bi", "scikit-learn's SpectralBiclustering has no predict: it groups the fitted rows and columns together"),
+        ["spectral_co"] = NoPredict("spectral_co", "scikit-learn's SpectralCoclustering has no predict: it groups the fitted rows and columns together"),
+        ["feature_agglomeration"] = NoPredict("feature_agglomeration", "scikit-learn's FeatureAgglomeration has no predict: it clusters the features, not the rows"),
+        ["catboost"] = ("the algorithm catboost is not available in pgml: no package registry it is built from ships CatBoost",
+            "Use lightgbm or xgboost, gradient-boosted trees of the same kind: algorithm => 'lightgbm'."),
     };
+
+    private static (string, string) NoPredict(string name, string why) =>
+        ($"the clustering algorithm {name} cannot be trained in pgml: {why}, so its model could not assign new rows with pgml.predict",
+         "Clustering algorithms that assign new rows: " + string.Join(", ", All.Where(a => a.Tasks.Contains(TaskKind.Clustering)).Select(a => a.Name)) + ".");
 
     /// <summary>The algorithm, or an <see cref="InvalidParameterException"/> naming what exists for the task.</summary>
     public static IAlgorithm Find(string name, TaskKind task)
     {
         var algorithm = All.FirstOrDefault(a => a.Name == name);
         string taskName = TaskNames.Name(task);
-        if (algorithm is null && name == "catboost")
-            throw new UnsupportedException("the algorithm catboost is not available in pgml: no package registry it is built from ships CatBoost",
-                "Use lightgbm or xgboost, gradient-boosted trees of the same kind: algorithm => 'lightgbm'.");
-        if (algorithm is null && WithoutPredict.TryGetValue(name, out var why))
-            throw new UnsupportedException($"the clustering algorithm {name} cannot be trained in pgml: {why}, so its model could not assign new rows with pgml.predict",
-                $"Clustering algorithms that assign new rows: {string.Join(", ", NamesFor(TaskKind.Clustering))}.");
+        if (algorithm is null && Refused.TryGetValue(name, out var refused))
+            throw new UnsupportedException(refused.Why, refused.Instead);
         if (algorithm is null)
             throw new UnsupportedException($"the algorithm \"{name}\" is not implemented in pgml",
                 $"Algorithms for {taskName}: {string.Join(", ", NamesFor(task))}.");
