@@ -101,6 +101,26 @@ public sealed class DatasetTests(PgCluster cluster)
             $"SELECT concat_ws(' ', \"Unnamed: 0\", carat, cut, color, clarity, depth, \"table\", price, x, y, z) FROM {Table} ORDER BY ctid LIMIT 1"));
     }
 
+    /// <summary>
+    /// PostgresML's literal reading of a name that is not an identifier applies only to a relation that exists under
+    /// that literal name: anything else stays pgml's clear 42602, and nothing is created.
+    /// </summary>
+    [Theory]
+    [InlineData("pgml.jdxcosta/nothing")]
+    [InlineData("nowhere.jdxcosta/diamonds")]
+    [InlineData("pgml.")]
+    [InlineData(".jdxcosta/diamonds")]
+    public void NamesThatAreNotIdentifiersAndNameNoRelationAreInvalid(string name)
+    {
+        using var c = cluster.Open();
+        PgCluster.Exec(c, "SELECT pgml.load_dataset('jdxcosta/diamonds')");
+        var e = Assert.Throws<PostgresException>(() => PgCluster.Exec(c, $"SELECT * FROM pgml.train('literal names', 'regression', '{name}', 'price')"));
+        Assert.Equal("42602", e.SqlState);
+        Assert.Contains("is not a valid relation name", e.MessageText);
+        Assert.Contains("schema.table", e.Hint);
+        Assert.Equal(0L, PgCluster.Scalar<long>(c, "SELECT count(*) FROM pgml.projects WHERE name = 'literal names'"));
+    }
+
     /// <summary>PostgresML's examples/preprocessing.sql, statement by statement as it is written there.</summary>
     [Fact]
     public void PostgresMLsPreprocessingExampleRunsUnchanged()

@@ -162,6 +162,7 @@ public sealed class VectorFunctionTests(PgCluster cluster)
         var e = Assert.Throws<PostgresException>(() => PgCluster.Exec(c, sql));
         Assert.Equal(sqlstate, e.SqlState);
         Assert.Contains(message, e.MessageText);
+        Assert.False(string.IsNullOrEmpty(e.Hint), $"{sql}: no hint");
         Assert.Equal(1, PgCluster.Scalar<int>(c, "SELECT 1"));   // the connection lives on
     }
 

@@ -228,7 +228,8 @@ BEGIN
             HINT = 'Pass a role''s name; to see what PUBLIC holds: SELECT * FROM pgml.project_grants WHERE grantee = 0;';
     END IF;
     IF project IS NULL THEN
-        RAISE EXCEPTION 'project "%" does not exist', project_name USING ERRCODE = 'undefined_object';
+        RAISE EXCEPTION 'project "%" does not exist', project_name
+            USING ERRCODE = 'undefined_object', HINT = 'See SELECT name FROM pgml.projects;';
     END IF;
     RETURN (SELECT bool_and(pgml._has_privilege(project, w, role_name)) FROM unnest(wanted) w);
 END;

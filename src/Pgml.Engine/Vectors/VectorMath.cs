@@ -52,7 +52,8 @@ public static class VectorMath
             case VectorOp.SubtractScalar: TensorPrimitives.Subtract(a, s, output); break;
             case VectorOp.MultiplyScalar: TensorPrimitives.Multiply(a, s, output); break;
             case VectorOp.DivideScalar:
-                if (s == T.Zero) throw new DivisionByZeroException("division by zero: the divisor is 0");
+                if (s == T.Zero) throw new DivisionByZeroException("division by zero: the divisor is 0",
+                    "Leave such rows out, or turn the divisor into NULL (NULLIF(d, 0)) so that the result is NULL.");
                 TensorPrimitives.Divide(a, s, output);
                 break;
             case VectorOp.Add or VectorOp.SumStep: TensorPrimitives.Add(a, b, output); break;
@@ -60,7 +61,8 @@ public static class VectorMath
             case VectorOp.Multiply: TensorPrimitives.Multiply(a, b, output); break;
             case VectorOp.Divide:
                 if (IndexOfZero(b) is int zero and >= 0)
-                    throw new DivisionByZeroException($"division by zero: element {zero + 1} of the divisor is 0");
+                    throw new DivisionByZeroException($"division by zero: element {zero + 1} of the divisor is 0",
+                        "Replace the zeros first, or leave such rows out.");
                 TensorPrimitives.Divide(a, b, output);
                 break;
             case VectorOp.NormalizeL1: Normalize(a, TensorPrimitives.SumOfMagnitudes(a), output); break;
